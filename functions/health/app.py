@@ -1,0 +1,42 @@
+"""GET /api/health: public liveness with a table check, so a broken table shows up as 503."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import salud
+from monitor.http import MonitorResolver, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=None, error_interno="Error interno al verificar el servicio")
+
+
+class Salud(BaseModel):
+    status: str
+    tabla: str
+    fecha: str
+
+
+class Error(BaseModel):
+    error: str
+
+
+@app.get(
+    "/api/health",
+    summary="Estado del servicio",
+    responses={
+        200: {"description": "Servicio y tabla disponibles", "content": {"application/json": {"model": Salud}}},
+        503: {"description": "La tabla no responde", "content": {"application/json": {"model": Error}}},
+    },
+)
+def health() -> Response[str]:
+    return respuesta(salud.estado())
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Monitor's shared package: everything the functions have in common lives here."""

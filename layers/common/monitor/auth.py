@@ -1,0 +1,136 @@
+"""Tokens: HS256 JWTs signed with keys kept in Secrets Manager, rotated by `kid`.
+
+Only HMAC is used, so PyJWT never needs (or imports) `cryptography`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from monitor.settings import settings
+
+ALGORITMO = "HS256"
+HOLGURA_SEGUNDOS = 10
+
+
+class Rol(StrEnum):
+    ADMINISTRADOR = "Administrador"
+    OPERADOR = "Operador"
+    TECNICO = "Tecnico"
+    INTEGRACION = "Integracion"
+
+
+PERSONAL = frozenset({Rol.ADMINISTRADOR, Rol.OPERADOR, Rol.TECNICO})
+ADMIN = frozenset({Rol.ADMINISTRADOR})
+ADMIN_OPERADOR = frozenset({Rol.ADMINISTRADOR, Rol.OPERADOR})
+INTEGRACION = frozenset({Rol.INTEGRACION})
+
+
+class Principal(BaseModel):
+    """Who is calling, as the authorizer put it in the request context."""
+
+    id: str
+    username: str
+    rol: Rol
+    id_aseguradora: int | None = None
+
+    @property
+    def id_usuario(self) -> int:
+        return int(self.id)
+
+
+class TokenInvalido(Exception):
+    """The token cannot be trusted; the reason is for logs only, never for the caller."""
+
+
+def claves_firma() -> dict[str, Any]:
+    """{"kid": current id, "key": current key, "previous": [{"kid","key"}...]} from Secrets Manager."""
+    from aws_lambda_powertools.utilities import parameters
+
+    secreto = parameters.get_secret(settings().secreto_jwt, transform="json", max_age=settings().ttl_claves)
+    if not isinstance(secreto, dict) or "key" not in secreto or "kid" not in secreto:
+        raise RuntimeError("El secreto de firma no tiene el formato {kid, key}")
+    return secreto
+
+
+def _clave_por_kid(kid: str) -> str | None:
+    secreto = claves_firma()
+    if secreto["kid"] == kid:
+        return str(secreto["key"])
+    for anterior in secreto.get("previous", []) or []:
+        if anterior.get("kid") == kid:
+            return str(anterior["key"])
+    return None
+
+
+def clave_derivada(proposito: str) -> bytes:
+    """Per-purpose keys (pagination cursors) derived from the current signing key."""
+    return hmac.new(str(claves_firma()["key"]).encode(), proposito.encode(), hashlib.sha256).digest()
+
+
+def emitir_token(
+    *,
+    sub: str,
+    username: str,
+    rol: Rol,
+    version: int,
+    ttl: int,
+    id_aseguradora: int | None = None,
+) -> str:
+    import jwt
+
+    secreto = claves_firma()
+    ahora = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "username": username,
+        "rol": rol.value,
+        "ver": version,
+        "iat": ahora,
+        "nbf": ahora,
+        "exp": ahora + ttl,
+        "iss": settings().emisor,
+        "aud": settings().audiencia,
+    }
+    if id_aseguradora is not None:
+        claims["id_aseguradora"] = id_aseguradora
+    return jwt.encode(claims, str(secreto["key"]), algorithm=ALGORITMO, headers={"kid": secreto["kid"]})
+
+
+def verificar_token(token: str) -> dict[str, Any]:
+    """Signature, algorithm, kid, exp/nbf/iat/iss/aud; raises TokenInvalido with the reason."""
+    import jwt
+
+    try:
+        cabecera = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as exc:
+        raise TokenInvalido(f"cabecera ilegible: {type(exc).__name__}") from None
+    if cabecera.get("alg") != ALGORITMO:
+        raise TokenInvalido("algoritmo no permitido")
+    kid = cabecera.get("kid")
+    clave = _clave_por_kid(kid) if isinstance(kid, str) else None
+    if clave is None:
+        raise TokenInvalido("kid desconocido")
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            clave,
+            algorithms=[ALGORITMO],
+            audience=settings().audiencia,
+            issuer=settings().emisor,
+            leeway=HOLGURA_SEGUNDOS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise TokenInvalido(type(exc).__name__) from None
+    try:
+        Rol(str(claims.get("rol")))
+    except ValueError:
+        raise TokenInvalido("rol desconocido") from None
+    return claims

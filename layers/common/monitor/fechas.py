@@ -1,0 +1,58 @@
+"""Date rules of the API: dates pinned to noon UTC so the day never shifts, timestamps in UTC ms Z."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+_SOLO_FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Tests replace this to make time deterministic.
+reloj: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
+
+
+def iso(momento: datetime) -> str:
+    if momento.tzinfo is None:
+        momento = momento.replace(tzinfo=UTC)
+    return momento.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def ahora() -> str:
+    return iso(reloj())
+
+
+def _a_datetime(valor: str) -> datetime:
+    texto = valor.strip()
+    if texto.endswith(("z", "Z")):
+        texto = texto[:-1] + "+00:00"
+    return datetime.fromisoformat(texto)
+
+
+def normalizar_fecha(valor: object) -> object:
+    """`"2024-03-22"` → `"2024-03-22T12:00:00.000Z"`; a full date-time is kept as UTC."""
+    if valor is None or not isinstance(valor, str):
+        return valor
+    texto = valor.strip()
+    try:
+        if _SOLO_FECHA.match(texto):
+            return iso(datetime.combine(date.fromisoformat(texto), time(12), tzinfo=UTC))
+        return iso(_a_datetime(texto))
+    except ValueError:
+        raise ValueError("Fecha inválida: use AAAA-MM-DD o una fecha-hora ISO 8601") from None
+
+
+def normalizar_marca_tiempo(valor: object) -> object:
+    if valor is None or not isinstance(valor, str):
+        return valor
+    try:
+        return iso(_a_datetime(valor))
+    except ValueError:
+        raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
+
+
+Fecha = Annotated[str, BeforeValidator(normalizar_fecha)]
+MarcaTiempo = Annotated[str, BeforeValidator(normalizar_marca_tiempo)]

@@ -1,0 +1,222 @@
+"""The one resolver every function uses: role check before validation, one error-mapping place,
+validation errors reshaped to `{"error", "detalles"}` in Spanish, exact-decimal JSON out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from monitor import jsoncodec
+from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
+from monitor.errors import ErrorMonitor, SolicitudInvalida
+from monitor.observability import logger
+from monitor.settings import settings
+
+JSON = "application/json"
+
+MENSAJES_ROL = {
+    ADMIN: "Acceso restringido a administradores",
+    ADMIN_OPERADOR: "Acceso restringido a administradores y operadores",
+    INTEGRACION: "Acceso restringido a integraciones de aseguradoras",
+}
+SOLO_PERSONAL = "Acceso restringido a usuarios del taller"
+
+# pydantic error type → Spanish text; {placeholders} come from the error's ctx.
+_MENSAJES_VALIDACION = {
+    "missing": "Campo obligatorio",
+    "extra_forbidden": "Campo no permitido",
+    "string_type": "Debe ser texto",
+    "int_type": "Debe ser un número entero",
+    "int_parsing": "Debe ser un número entero",
+    "int_from_float": "Debe ser un número entero",
+    "float_type": "Debe ser un número",
+    "float_parsing": "Debe ser un número",
+    "decimal_type": "Debe ser un número decimal",
+    "decimal_parsing": "Debe ser un número decimal",
+    "decimal_max_digits": "Tiene demasiados dígitos",
+    "decimal_max_places": "Tiene demasiados decimales",
+    "bool_type": "Debe ser verdadero o falso",
+    "bool_parsing": "Debe ser verdadero o falso",
+    "string_too_long": "Excede el máximo de {max_length} caracteres",
+    "string_too_short": "Debe tener al menos {min_length} caracteres",
+    "string_pattern_mismatch": "Formato inválido",
+    "too_long": "Admite como máximo {max_length} elementos",
+    "too_short": "Requiere al menos {min_length} elementos",
+    "list_type": "Debe ser una lista",
+    "dict_type": "Debe ser un objeto",
+    "model_type": "Debe ser un objeto",
+    "model_attributes_type": "Debe ser un objeto",
+    "uuid_type": "Debe ser un GUID",
+    "uuid_parsing": "Debe ser un GUID válido",
+    "datetime_type": "Debe ser una fecha-hora ISO 8601",
+    "datetime_parsing": "Debe ser una fecha-hora ISO 8601",
+    "datetime_from_date_parsing": "Debe ser una fecha-hora ISO 8601",
+    "greater_than_equal": "Debe ser mayor o igual que {ge}",
+    "greater_than": "Debe ser mayor que {gt}",
+    "less_than_equal": "Debe ser menor o igual que {le}",
+    "less_than": "Debe ser menor que {lt}",
+    "literal_error": "Debe ser uno de: {expected}",
+    "enum": "Debe ser uno de: {expected}",
+    "json_invalid": "El cuerpo no es JSON válido",
+    "json_type": "El cuerpo no es JSON válido",
+}
+
+
+def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response[str]:
+    return Response(status_code=status, content_type=JSON, body=jsoncodec.dumps(datos), headers=dict(headers or {}))
+
+
+def _proxy(status: int, cuerpo: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": JSON, **(headers or {})},
+        "body": jsoncodec.dumps(cuerpo),
+        "isBase64Encoded": False,
+    }
+
+
+def principal_del_evento(event: Mapping[str, Any]) -> Principal | None:
+    contexto = (event.get("requestContext") or {}).get("authorizer") or {}
+    rol = contexto.get("rol")
+    if not rol:
+        return None
+    id_aseguradora = contexto.get("id_aseguradora")
+    return Principal(
+        id=str(contexto.get("principalId", "")),
+        username=str(contexto.get("username", "")),
+        rol=Rol(rol),
+        id_aseguradora=int(id_aseguradora) if id_aseguradora not in (None, "") else None,
+    )
+
+
+def mensaje_de_rechazo(permitidos: frozenset[Rol], rol: Rol) -> str:
+    if rol == Rol.INTEGRACION and permitidos <= PERSONAL:
+        return SOLO_PERSONAL
+    if permitidos in MENSAJES_ROL:
+        return MENSAJES_ROL[permitidos]
+    return SOLO_PERSONAL if permitidos <= PERSONAL else MENSAJES_ROL[INTEGRACION]
+
+
+def _campo(loc: tuple[Any, ...]) -> str:
+    partes = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(partes) or "body"
+
+
+def _mensaje(error: Mapping[str, Any]) -> str:
+    tipo = error.get("type", "")
+    if tipo == "value_error":
+        # Our own validators raise ValueError with a Spanish text.
+        ctx = error.get("ctx") or {}
+        causa = ctx.get("error")
+        return str(causa) if causa else "Valor inválido"
+    plantilla = _MENSAJES_VALIDACION.get(tipo)
+    if plantilla is None:
+        return "Valor inválido"
+    try:
+        return plantilla.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return plantilla
+
+
+def detalles_de_validacion(errores: list[Mapping[str, Any]]) -> tuple[str, list[dict[str, str]]]:
+    detalles = [{"campo": _campo(tuple(e.get("loc", ()))), "mensaje": _mensaje(e)} for e in errores]
+    if any(e.get("type") in ("json_invalid", "json_type") for e in errores):
+        return "El cuerpo no es JSON válido", detalles
+    if any(tuple(e.get("loc", ())) == ("body",) and e.get("type") == "missing" for e in errores):
+        return "El cuerpo de la solicitud es obligatorio", detalles
+    faltantes = [d["campo"] for d, e in zip(detalles, errores, strict=True) if e.get("type") == "missing"]
+    if faltantes and len(faltantes) == len(errores):
+        return f"Faltan campos obligatorios: {', '.join(faltantes)}", detalles
+    return "Datos inválidos", detalles
+
+
+class MonitorResolver(APIGatewayRestResolver):
+    """`roles` None means a public route; otherwise the caller must hold one of them."""
+
+    def __init__(self, *, roles: frozenset[Rol] | None, error_interno: str = "Error interno del servidor") -> None:
+        super().__init__(
+            enable_validation=True,
+            serializer=jsoncodec.dumps,
+            json_body_deserializer=jsoncodec.loads,
+        )
+        self.roles = roles
+        self.error_interno = error_interno
+        self.exception_handler(ErrorMonitor)(self._error_monitor)
+        self.exception_handler(RequestValidationError)(self._error_validacion)
+        self.exception_handler(NotFoundError)(self._ruta_no_encontrada)
+        self.exception_handler(Exception)(self._error_inesperado)
+
+    @property
+    def principal(self) -> Principal:
+        principal = principal_del_evento(self.current_event.raw_event)
+        if principal is None:  # pragma: no cover - resolve() refuses these before routing
+            raise ErrorMonitor("Token requerido")
+        return principal
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        if self.roles is not None:
+            principal = principal_del_evento(event)
+            if principal is None:
+                return _proxy(401, {"error": "Token requerido"})
+            if principal.rol not in self.roles:
+                logger.info("Rol sin acceso", extra={"rol": principal.rol.value, "caller": principal.id})
+                return _proxy(403, {"error": mensaje_de_rechazo(self.roles, principal.rol)})
+            logger.append_keys(caller=principal.id, rol=principal.rol.value)
+        cuerpo = event.get("body") or ""
+        if len(cuerpo) > settings().max_cuerpo:
+            return _proxy(413, {"error": "El cuerpo de la solicitud es demasiado grande"})
+        return super().resolve(event, context)
+
+    def cuerpo_crudo(self) -> bytes:
+        """The body exactly as sent, for signatures."""
+        import base64
+
+        evento = self.current_event
+        texto = evento.body or ""
+        if evento.is_base64_encoded:
+            return base64.b64decode(texto)
+        return texto.encode("utf-8")
+
+    def cabecera(self, nombre: str) -> str | None:
+        return self.current_event.headers.get(nombre) if self.current_event.headers else None
+
+    # ---- the one error-mapping place
+    def _error_monitor(self, exc: ErrorMonitor) -> Response[str]:
+        if exc.status >= 500:
+            logger.warning("Error de dependencia", extra={"status": exc.status, "error": exc.mensaje})
+        else:
+            logger.info("Solicitud rechazada", extra={"status": exc.status, "error": exc.mensaje})
+        return respuesta(exc.body(), exc.status, exc.headers)
+
+    def _error_validacion(self, exc: RequestValidationError) -> Response[str]:
+        mensaje, detalles = detalles_de_validacion(list(exc.errors()))
+        logger.info("Validación fallida", extra={"campos": [d["campo"] for d in detalles]})
+        return respuesta({"error": mensaje, "detalles": detalles}, 400)
+
+    def _ruta_no_encontrada(self, _exc: NotFoundError) -> Response[str]:
+        return respuesta({"error": "Ruta no encontrada"}, 404)
+
+    def _error_inesperado(self, _exc: Exception) -> Response[str]:
+        logger.exception("Error no controlado")
+        return respuesta({"error": self.error_interno}, 500)
+
+
+_NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
+
+
+def no_siniestro_valido(valor: str | None) -> str:
+    """Path claim numbers: trimmed, 1-64 of letters, digits, space, `.`, `_`, `-`."""
+    texto = (valor or "").strip()
+    if not texto:
+        raise SolicitudInvalida("No. Siniestro requerido")
+    if not _NO_SINIESTRO.match(texto):
+        raise SolicitudInvalida(
+            "No. Siniestro inválido",
+            detalles=[{"campo": "no_siniestro", "mensaje": "1 a 64 caracteres: letras, dígitos, espacio, . _ -"}],
+        )
+    return texto

@@ -1,0 +1,122 @@
+"""Every key shape of the single table, built here and nowhere else (see docs/data-model.md)."""
+
+from __future__ import annotations
+
+Clave = dict[str, str]
+
+EXPEDIENTE_SK = "EXP"
+
+
+def _pad(numero: int) -> str:
+    return f"{numero:010d}"
+
+
+# ---- usuarios, clientes, aseguradoras, contadores
+def usuario(id_usuario: int) -> Clave:
+    return {"PK": f"USUARIO#{id_usuario}", "SK": "USUARIO"}
+
+
+def nombre_usuario(username: str) -> Clave:
+    return {"PK": f"USERNAME#{username.lower()}", "SK": "USERNAME"}
+
+
+def lista_usuarios(id_usuario: int) -> Clave:
+    return {"GSI1PK": "USUARIOS", "GSI1SK": _pad(id_usuario)}
+
+
+def intentos_login(username: str) -> Clave:
+    return {"PK": f"LOGIN#{username.lower()}", "SK": "FALLOS"}
+
+
+def cliente(client_id: str) -> Clave:
+    return {"PK": f"CLIENTE#{client_id}", "SK": "CLIENTE"}
+
+
+def aseguradora(id_aseguradora: int) -> Clave:
+    return {"PK": "ASEGURADORAS", "SK": f"ASEG#{_pad(id_aseguradora)}"}
+
+
+def contador(nombre: str) -> Clave:
+    return {"PK": f"CONTADOR#{nombre}", "SK": "CONTADOR"}
+
+
+def salud() -> Clave:
+    return {"PK": "SALUD", "SK": "SALUD"}
+
+
+# ---- expediente and its item collection
+def expediente_pk(no_siniestro: str) -> str:
+    return f"EXP#{no_siniestro}"
+
+
+def expediente(no_siniestro: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": EXPEDIENTE_SK}
+
+
+def orden_fecha(fecha_ingreso: str | None, no_siniestro: str) -> str:
+    return f"{fecha_ingreso or '0000'}#{no_siniestro}"
+
+
+def listas_expediente(
+    no_siniestro: str, fecha_ingreso: str | None, estado: str, id_aseguradora: int | None
+) -> dict[str, str]:
+    """GSI attributes: all (GSI1), by state (GSI2), by insurer (GSI3); newest fecha_ingreso first."""
+    orden = orden_fecha(fecha_ingreso, no_siniestro)
+    claves = {
+        "GSI1PK": "EXPEDIENTES",
+        "GSI1SK": orden,
+        "GSI2PK": f"EXPEDIENTES#ESTADO#{estado}",
+        "GSI2SK": orden,
+    }
+    if id_aseguradora is not None:
+        claves |= {"GSI3PK": f"EXPEDIENTES#ASEG#{id_aseguradora}", "GSI3SK": orden}
+    return claves
+
+
+def historial(no_siniestro: str, fecha: str, sufijo: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"HIST#{fecha}#{sufijo}"}
+
+
+def auditoria(no_siniestro: str, fecha: str, sufijo: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"AUD#{fecha}#{sufijo}"}
+
+
+def comentario(no_siniestro: str, id_comentario: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"COM#{id_comentario}"}
+
+
+def evidencia(no_siniestro: str, id_evidencia: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"EVI#{id_evidencia}"}
+
+
+def orden_en_expediente(no_siniestro: str, service_order_id: int) -> Clave:
+    """The order's summary inside the claim's collection: links it whether or not the expediente exists yet."""
+    return {"PK": expediente_pk(no_siniestro), "SK": f"OS#{_pad(service_order_id)}"}
+
+
+PREFIJO_HISTORIAL = "HIST#"
+PREFIJO_AUDITORIA = "AUD#"
+PREFIJO_COMENTARIO = "COM#"
+PREFIJO_EVIDENCIA = "EVI#"
+PREFIJO_ORDEN = "OS#"
+# EXP < HIST# < OS# sort together: the detail reads the expediente, its history and its orders in one Query.
+RANGO_DETALLE = (EXPEDIENTE_SK, "OS$")
+
+
+# ---- service orders
+def orden_servicio(service_order_id: int) -> Clave:
+    return {"PK": f"OS#{_pad(service_order_id)}", "SK": "OS"}
+
+
+def numero_orden(numero: str) -> Clave:
+    return {"PK": f"OSNUM#{numero}", "SK": "OSNUM"}
+
+
+def listas_orden(recibida_en: str, service_order_id: int, estado: str) -> dict[str, str]:
+    orden = f"{recibida_en}#{_pad(service_order_id)}"
+    return {
+        "GSI1PK": "ORDENES",
+        "GSI1SK": orden,
+        "GSI2PK": f"ORDENES#ESTADO#{estado}",
+        "GSI2SK": orden,
+    }

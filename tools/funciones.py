@@ -1,0 +1,56 @@
+"""Loads function code the way Lambda does: each function's app.py in its own module namespace,
+with the layer's package on the path. A fresh load is a fresh "container"."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+RAIZ = Path(__file__).resolve().parent.parent
+CAPA = RAIZ / "layers" / "common"
+FUNCIONES = RAIZ / "functions"
+
+if str(CAPA) not in sys.path:
+    sys.path.insert(0, str(CAPA))
+
+_contador = itertools.count()
+
+
+def cargar(directorio: str | Path) -> ModuleType:
+    """A new module object for functions/<name>/app.py: module-level state is per container."""
+    ruta = Path(directorio)
+    if not ruta.is_absolute():
+        ruta = FUNCIONES / ruta
+    nombre = f"monitor_fn_{ruta.name}_{next(_contador)}"
+    spec = importlib.util.spec_from_file_location(nombre, ruta / "app.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"No se puede cargar {ruta}")
+    modulo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modulo)
+    return modulo
+
+
+@dataclass
+class Contexto:
+    """Just enough of LambdaContext for Powertools."""
+
+    function_name: str = "monitor-local"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:monitor-local"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/monitor-local"
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def invocar(modulo: ModuleType, evento: dict[str, Any], nombre: str = "monitor-local") -> Any:
+    return modulo.lambda_handler(evento, Contexto(function_name=nombre))
