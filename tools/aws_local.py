@@ -109,3 +109,5 @@ def aprovisionar(local: AwsLocal) -> None:
     existentes = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
     if local.bucket not in existentes:
         s3.create_bucket(Bucket=local.bucket)
+        # As in template.yaml: versioned, so deletes must remove every version.
+        s3.put_bucket_versioning(Bucket=local.bucket, VersioningConfiguration={"Status": "Enabled"})

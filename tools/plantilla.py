@@ -104,3 +104,14 @@ def funcion_autorizador() -> str:
     jwt = next(iter(autorizadores.values()))
     arn = jwt["FunctionArn"]["Fn::GetAtt"]
     return (arn if isinstance(arn, str) else arn[0]).split(".")[0]
+
+
+def codigo_funcion(funcion: str) -> Path:
+    """functions/<name> of a function's logical id (its CodeUri)."""
+    return RAIZ / recursos()[funcion]["Properties"]["CodeUri"]
+
+
+def autorizador() -> dict[str, Any]:
+    """The API's TOKEN authorizer as declared: FunctionArn, Identity.Header, ValidationExpression."""
+    autorizadores: dict[str, dict[str, Any]] = api()["Auth"]["Authorizers"]
+    return next(iter(autorizadores.values()))

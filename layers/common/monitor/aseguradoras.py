@@ -1,15 +1,35 @@
-"""The insurer catalog: a small partition read in one Query."""
+"""The insurer catalog: a small partition read in one Query; names unique (case-insensitive) by a
+conditional write of a name item in the same transaction as the insurer."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from monitor import keys, tabla
-from monitor.errors import Conflicto, NoEncontrado
+from monitor.errors import CondicionFallida, Conflicto, NoEncontrado, TransaccionCancelada
 from monitor.fechas import ahora
 
 CATALOGO_INICIAL = {1: "Qualitas", 2: "AXA", 3: "HDI"}
+NOMBRE_DUPLICADO = "Ya existe una aseguradora con ese nombre"
+
+
+class AseguradoraNueva(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Aseguradora(BaseModel):
+    id: int
+    nombre: str
+
+
+class ListaAseguradoras(BaseModel):
+    items: list[Aseguradora]
+    next_cursor: str | None
 
 
 def publica(item: dict[str, Any]) -> dict[str, Any]:
@@ -18,6 +38,11 @@ def publica(item: dict[str, Any]) -> dict[str, Any]:
 
 def listar() -> list[dict[str, Any]]:
     return [publica(i) for i in tabla.query_todo("PK = :pk", {":pk": "ASEGURADORAS"})]
+
+
+def lista() -> dict[str, Any]:
+    """The list body shape of every collection; the catalog is small enough for one page."""
+    return {"items": listar(), "next_cursor": None}
 
 
 def obtener(id_aseguradora: int) -> dict[str, Any]:
@@ -35,14 +60,22 @@ def _guardar(id_aseguradora: int, nombre: str) -> dict[str, Any]:
         "nombre": nombre,
         "creado_en": ahora(),
     }
-    tabla.put(item, condicion="attribute_not_exists(PK)")
+    unico = {**keys.nombre_aseguradora(nombre), "tipo": "nombre_aseguradora", "id": id_aseguradora}
+    try:
+        tabla.transaccion(
+            [
+                tabla.op_put(unico, "attribute_not_exists(PK)"),
+                tabla.op_put(item, "attribute_not_exists(PK)"),
+            ]
+        )
+    except TransaccionCancelada as exc:
+        if exc.fallo(0):
+            raise Conflicto(NOMBRE_DUPLICADO) from None
+        raise CondicionFallida(exc.items[1] if len(exc.items) > 1 else None) from None
     return publica(item)
 
 
 def crear(nombre: str) -> dict[str, Any]:
-    existentes = {a["nombre"].casefold() for a in listar()}
-    if nombre.casefold() in existentes:
-        raise Conflicto("Ya existe una aseguradora con ese nombre")
     return _guardar(tabla.siguiente("aseguradoras"), nombre)
 
 
@@ -53,11 +86,11 @@ def condicion_existe(id_aseguradora: int) -> dict[str, Any]:
 
 def sembrar_catalogo() -> None:
     """Idempotent: the seeded ids exist and the counter never hands them out again."""
-    from monitor.errors import CondicionFallida
-
     for id_aseguradora, nombre in CATALOGO_INICIAL.items():
-        with contextlib.suppress(CondicionFallida):
+        try:
             _guardar(id_aseguradora, nombre)
+        except (Conflicto, CondicionFallida):
+            continue
     tabla.update(
         keys.contador("aseguradoras"),
         "SET valor = if_not_exists(valor, :cero)",
@@ -65,4 +98,10 @@ def sembrar_catalogo() -> None:
     )
     actual = int(tabla.get(keys.contador("aseguradoras"), consistente=True)["valor"])  # type: ignore[index]
     if actual < max(CATALOGO_INICIAL):
-        tabla.update(keys.contador("aseguradoras"), "SET valor = :max", {":max": max(CATALOGO_INICIAL)})
+        with contextlib.suppress(CondicionFallida):  # someone else moved it past the seeded ids
+            tabla.update(
+                keys.contador("aseguradoras"),
+                "SET valor = :max",
+                {":max": max(CATALOGO_INICIAL)},
+                condicion="valor < :max",
+            )

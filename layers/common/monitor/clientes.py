@@ -1,15 +1,70 @@
 """Insurer platforms' machine clients: credentials shown once, the secret stored hashed, a signing
-key for webhook bodies, and `exigir_firma` chosen by the administrator."""
+key for webhook bodies, and `exigir_firma` chosen by the administrator.
+
+`POST /api/auth/token` takes the credentials as JSON (`{"client_id","client_secret"}` →
+`{"token","expires_in"}`) or as a standard OAuth 2.0 client-credentials request (form body, secret in
+the body or in HTTP Basic) → `{"access_token","token_type","expires_in"}`.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import parse_qs, unquote
 
-from monitor import aseguradoras, contrasenas, keys, tabla
-from monitor.auth import Rol
-from monitor.errors import SolicitudInvalida, TransaccionCancelada
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from monitor import aseguradoras, contrasenas, jsoncodec, keys, tabla
+from monitor.auth import Rol, emitir_token
+from monitor.errors import CondicionFallida, NoAutenticado, NoEncontrado, SolicitudInvalida, TransaccionCancelada
 from monitor.fechas import ahora
+from monitor.http import detalles_de_validacion
+from monitor.observability import logger
+from monitor.settings import settings
+
+CREDENCIALES_INVALIDAS = "Credenciales de cliente inválidas"
+FORMULARIO = "application/x-www-form-urlencoded"
+
+
+class ClienteNuevo(BaseModel):
+    """POST /api/integraciones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    id_aseguradora: Annotated[int, Field(ge=1)]
+    exigir_firma: bool = True
+
+
+class ClienteCreado(BaseModel):
+    """The only response that ever shows `client_secret` and `hmac_key`."""
+
+    client_id: str
+    client_secret: str
+    hmac_key: str
+    nombre: str
+    id_aseguradora: int
+    exigir_firma: bool
+
+
+class CredencialesCliente(BaseModel):
+    client_id: Annotated[str, Field(min_length=1, max_length=128)]
+    client_secret: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TokenCliente(BaseModel):
+    token: str
+    expires_in: int
+
+
+class TokenOAuth(BaseModel):
+    access_token: str
+    token_type: str
+    expires_in: int
 
 
 def crear(*, nombre: str, id_aseguradora: int, exigir_firma: bool = True) -> dict[str, Any]:
@@ -45,8 +100,113 @@ def crear(*, nombre: str, id_aseguradora: int, exigir_firma: bool = True) -> dic
                 detalles=[{"campo": "id_aseguradora", "mensaje": "No existe una aseguradora con ese id"}],
             ) from None
         raise
+    logger.info("Cliente de integración creado", extra={"client_id": client_id, "id_aseguradora": id_aseguradora})
     return {**item, "client_secret": client_secret}
+
+
+def crear_desde(datos: ClienteNuevo) -> dict[str, Any]:
+    item = crear(nombre=datos.nombre, id_aseguradora=datos.id_aseguradora, exigir_firma=datos.exigir_firma)
+    return {campo: item[campo] for campo in ClienteCreado.model_fields}
 
 
 def obtener(client_id: str) -> dict[str, Any] | None:
     return tabla.get(keys.cliente(client_id))
+
+
+def desactivar(client_id: str) -> None:
+    """Its tokens fail at the authorizer from the next request (version bump plus `activo` false)."""
+    try:
+        tabla.update(
+            keys.cliente(client_id),
+            "SET activo = :no, version_token = version_token + :uno, actualizado_en = :ahora",
+            {":no": False, ":uno": 1, ":ahora": ahora()},
+            condicion="attribute_exists(PK)",
+        )
+    except CondicionFallida:
+        raise NoEncontrado("Cliente de integración no encontrado") from None
+
+
+def emitir(credenciales: CredencialesCliente) -> dict[str, Any]:
+    """Client credentials → token; unknown, inactive and wrong secret cost the same and answer the same."""
+    item = obtener(credenciales.client_id)
+    almacenado = item["hash"] if item else contrasenas.hash_senuelo()
+    correcta = contrasenas.verificar(credenciales.client_secret, almacenado)
+    if not (item and correcta and item.get("activo", False)):
+        logger.info("Credenciales de cliente rechazadas", extra={"existe": item is not None})
+        raise NoAutenticado(CREDENCIALES_INVALIDAS)
+    ttl = settings().ttl_token_cliente
+    token = emitir_token(
+        sub=item["client_id"],
+        username=item["client_id"],
+        rol=Rol.INTEGRACION,
+        version=int(item["version_token"]),
+        ttl=ttl,
+        id_aseguradora=int(item["id_aseguradora"]),
+    )
+    logger.info("Token de cliente emitido", extra={"client_id": item["client_id"]})
+    return {"token": token, "expires_in": ttl}
+
+
+# ---- request parsing for POST /api/auth/token (JSON, OAuth form, HTTP Basic)
+@dataclass(frozen=True)
+class SolicitudToken:
+    credenciales: CredencialesCliente
+    oauth: bool
+
+
+def _basic(authorization: str | None) -> tuple[str, str] | None:
+    """RFC 6749 §2.3.1: Basic base64(urlencode(id):urlencode(secret))."""
+    esquema, _, valor = (authorization or "").partition(" ")
+    if esquema.lower() != "basic":
+        return None
+    try:
+        texto = base64.b64decode(valor.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise NoAutenticado(CREDENCIALES_INVALIDAS) from None
+    client_id, separador, client_secret = texto.partition(":")
+    if not separador:
+        raise NoAutenticado(CREDENCIALES_INVALIDAS)
+    return unquote(client_id), unquote(client_secret)
+
+
+def _validar(datos: Mapping[str, Any]) -> CredencialesCliente:
+    try:
+        return CredencialesCliente.model_validate(dict(datos))
+    except ValidationError as exc:
+        mensaje, detalles = detalles_de_validacion(list(exc.errors()))  # type: ignore[arg-type]
+        raise SolicitudInvalida(mensaje, detalles=detalles) from None
+
+
+def leer_solicitud(content_type: str | None, cuerpo: str | None, authorization: str | None) -> SolicitudToken:
+    basic = _basic(authorization)
+    if (content_type or "").split(";")[0].strip().lower() == FORMULARIO:
+        formulario = {k: v[-1] for k, v in parse_qs(cuerpo or "", keep_blank_values=True).items()}
+        grant = formulario.get("grant_type")
+        if grant != "client_credentials":
+            raise SolicitudInvalida(
+                "grant_type no soportado" if grant else "grant_type es obligatorio",
+                detalles=[{"campo": "grant_type", "mensaje": "Debe ser client_credentials"}],
+            )
+        if basic:
+            formulario["client_id"], formulario["client_secret"] = basic
+        return SolicitudToken(_validar(formulario), oauth=True)
+    if basic and not (cuerpo or "").strip():
+        return SolicitudToken(_validar({"client_id": basic[0], "client_secret": basic[1]}), oauth=True)
+    try:
+        datos = jsoncodec.loads(cuerpo or "")
+    except ValueError:
+        raise SolicitudInvalida(
+            "El cuerpo no es JSON válido", detalles=[{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
+        ) from None
+    if not isinstance(datos, dict):
+        raise SolicitudInvalida("Datos inválidos", detalles=[{"campo": "body", "mensaje": "Debe ser un objeto"}])
+    if basic:
+        datos = {**datos, "client_id": basic[0], "client_secret": basic[1]}
+    return SolicitudToken(_validar(datos), oauth=False)
+
+
+def intercambiar(solicitud: SolicitudToken) -> dict[str, Any]:
+    emitido = emitir(solicitud.credenciales)
+    if solicitud.oauth:
+        return {"access_token": emitido["token"], "token_type": "Bearer", "expires_in": emitido["expires_in"]}
+    return emitido

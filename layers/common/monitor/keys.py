@@ -36,6 +36,11 @@ def aseguradora(id_aseguradora: int) -> Clave:
     return {"PK": "ASEGURADORAS", "SK": f"ASEG#{_pad(id_aseguradora)}"}
 
 
+def nombre_aseguradora(nombre: str) -> Clave:
+    """Uniqueness of insurer names (case-insensitive) by conditional write."""
+    return {"PK": f"ASEGNOMBRE#{nombre.casefold()}", "SK": "ASEGNOMBRE"}
+
+
 def contador(nombre: str) -> Clave:
     return {"PK": f"CONTADOR#{nombre}", "SK": "CONTADOR"}
 

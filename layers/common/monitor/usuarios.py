@@ -1,19 +1,88 @@
-"""Staff users: integer ids from a counter, usernames unique by conditional write."""
+"""Staff users: integer ids from a counter, usernames unique (case-insensitive) by conditional write.
+
+Every change that must end existing sessions (role, password, deactivation) bumps `version_token`,
+which the authorizer compares against the token's `ver` claim on each request.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any, Literal
 
-from monitor import contrasenas, keys, tabla
-from monitor.auth import Rol
-from monitor.errors import Conflicto, TransaccionCancelada
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from monitor import contrasenas, cursores, keys, tabla
+from monitor.auth import Principal, Rol
+from monitor.errors import (
+    CondicionFallida,
+    Conflicto,
+    NoEncontrado,
+    ServicioNoDisponible,
+    SolicitudInvalida,
+    TransaccionCancelada,
+)
 from monitor.fechas import ahora
 
 USERNAME_DUPLICADO = "Ya existe un usuario con ese nombre de usuario"
+NO_ENCONTRADO = "Usuario no encontrado"
+AUTO_BLOQUEO = "Un administrador no puede desactivarse ni quitarse el rol de administrador a sí mismo"
+ALCANCE_LISTA = "GET /api/usuarios"
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+_USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+_REINTENTOS = 3
+
+Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
+
+
+def validar_username(valor: str) -> str:
+    if not _USERNAME.match(valor):
+        raise ValueError("De 3 a 64 caracteres: letras, dígitos, punto, guion y guion bajo")
+    return valor
+
+
+class UsuarioNuevo(BaseModel):
+    """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre
+    username: str
+    password: Password
+    rol: RolPersonal
+
+    _username = field_validator("username")(validar_username)
+
+
+class CambiosUsuario(BaseModel):
+    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre | None = None
+    rol: RolPersonal | None = None
+    password: Password | None = None
+    activo: bool | None = None
+
+
+class Usuario(BaseModel):
+    """What a response shows of a user (never the hash or the token version)."""
+
+    id: int
+    nombre: str
+    username: str
+    rol: Rol
+    activo: bool
+
+
+class ListaUsuarios(BaseModel):
+    items: list[Usuario]
+    next_cursor: str | None
 
 
 def publico(item: dict[str, Any]) -> dict[str, Any]:
-    """What any response may show of a user: never the hash or the token version."""
     return {
         "id": int(item["id"]),
         "nombre": item["nombre"],
@@ -24,6 +93,7 @@ def publico(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, Any]:
+    """The username item and the user item are written together, so a duplicate leaves nothing behind."""
     id_usuario = tabla.siguiente("usuarios")
     momento = ahora()
     item = {
@@ -55,8 +125,20 @@ def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, A
     return item
 
 
+def crear_desde(datos: UsuarioNuevo) -> dict[str, Any]:
+    item = crear(nombre=datos.nombre, username=datos.username, password=datos.password, rol=Rol(datos.rol))
+    return publico(item)
+
+
 def obtener(id_usuario: int, *, consistente: bool = False) -> dict[str, Any] | None:
     return tabla.get(keys.usuario(id_usuario), consistente=consistente)
+
+
+def obtener_publico(id_usuario: int) -> dict[str, Any]:
+    item = obtener(id_usuario)
+    if item is None:
+        raise NoEncontrado(NO_ENCONTRADO)
+    return publico(item)
 
 
 def por_username(username: str) -> dict[str, Any] | None:
@@ -64,3 +146,105 @@ def por_username(username: str) -> dict[str, Any] | None:
     if enlace is None:
         return None
     return obtener(int(enlace["id"]))
+
+
+def listar(limite: int | None, cursor: str | None) -> dict[str, Any]:
+    """Ordered by id on GSI1 (one Query per page)."""
+    items, ultima = tabla.query(
+        "GSI1PK = :pk",
+        {":pk": keys.lista_usuarios(0)["GSI1PK"]},
+        indice="GSI1",
+        limite=cursores.limite(limite),
+        inicio=cursores.decodificar(cursor, ALCANCE_LISTA),
+    )
+    return cursores.pagina([publico(i) for i in items], ultima, ALCANCE_LISTA)
+
+
+def _escribir(
+    id_usuario: int, item: dict[str, Any], sets: dict[str, Any], revocar: bool
+) -> dict[str, Any]:
+    """Conditional on the version read, so a concurrent change is never overwritten silently."""
+    partes = [f"#{campo} = :{campo}" for campo in sets]
+    valores: dict[str, Any] = {f":{campo}": valor for campo, valor in sets.items()}
+    nombres = {f"#{campo}": campo for campo in sets}
+    if revocar:
+        partes.append("version_token = version_token + :uno")
+        valores[":uno"] = 1
+    valores[":leida"] = int(item.get("version_token", 0))
+    return tabla.update(
+        keys.usuario(id_usuario),
+        "SET " + ", ".join(partes),
+        valores,
+        condicion="attribute_exists(PK) AND version_token = :leida",
+        nombres=nombres,
+    )
+
+
+def actualizar(id_usuario: int, cambios: CambiosUsuario, actor: Principal) -> dict[str, Any]:
+    """Partial update by an administrator; role, password or activo changes end the user's sessions."""
+    enviados = cambios.model_dump(exclude_unset=True)
+    nulos = [campo for campo, valor in enviados.items() if valor is None]
+    if nulos:
+        raise SolicitudInvalida(
+            "Datos inválidos", detalles=[{"campo": c, "mensaje": "No admite null"} for c in nulos]
+        )
+    if not enviados:
+        raise SolicitudInvalida(
+            "No hay cambios que aplicar",
+            detalles=[{"campo": "body", "mensaje": "Envíe al menos uno de: nombre, rol, password, activo"}],
+        )
+    if id_usuario == actor.id_usuario and (
+        enviados.get("activo") is False or enviados.get("rol", Rol.ADMINISTRADOR.value) != Rol.ADMINISTRADOR.value
+    ):
+        raise Conflicto(AUTO_BLOQUEO)
+    for _ in range(_REINTENTOS):
+        item = obtener(id_usuario, consistente=True)
+        if item is None:
+            raise NoEncontrado(NO_ENCONTRADO)
+        sets: dict[str, Any] = {}
+        revocar = False
+        if "nombre" in enviados and enviados["nombre"] != item["nombre"]:
+            sets["nombre"] = enviados["nombre"]
+        if "rol" in enviados and enviados["rol"] != item["rol"]:
+            sets["rol"] = enviados["rol"]
+            revocar = True
+        if "activo" in enviados and enviados["activo"] != bool(item.get("activo", True)):
+            sets["activo"] = enviados["activo"]
+            revocar = True
+        if "password" in enviados:
+            sets["hash"] = contrasenas.hashear(enviados["password"])
+            revocar = True
+        if not sets:
+            return publico(item)
+        sets["actualizado_en"] = ahora()
+        try:
+            return publico(_escribir(id_usuario, item, sets, revocar))
+        except CondicionFallida:
+            continue
+    raise ServicioNoDisponible("El usuario está siendo modificado, intente de nuevo")
+
+
+def desactivar(id_usuario: int, actor: Principal) -> dict[str, Any]:
+    """DELETE keeps the user (history names it) but ends its sessions."""
+    return actualizar(id_usuario, CambiosUsuario(activo=False), actor)
+
+
+def cambiar_password(id_usuario: int, nuevo: str, version_leida: int) -> int:
+    """Own password change: conditional on the version read; returns the new token version."""
+    try:
+        item = tabla.update(
+            keys.usuario(id_usuario),
+            "SET #hash = :hash, actualizado_en = :ahora, version_token = version_token + :uno",
+            {
+                ":hash": contrasenas.hashear(nuevo),
+                ":ahora": ahora(),
+                ":uno": 1,
+                ":leida": version_leida,
+                ":si": True,
+            },
+            condicion="version_token = :leida AND activo = :si",
+            nombres={"#hash": "hash"},
+        )
+    except CondicionFallida:
+        raise Conflicto("El usuario cambió durante la operación, intente de nuevo") from None
+    return int(item["version_token"])

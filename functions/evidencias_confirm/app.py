@@ -1,0 +1,48 @@
+"""POST /api/expedientes/{no_siniestro}/evidencias/{id}/confirmar: checks the uploaded object in S3."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import evidencias
+from monitor.auth import ADMIN_OPERADOR
+from monitor.evidencias import Evidencia
+from monitor.http import MonitorResolver, no_siniestro_valido, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al confirmar la evidencia")
+
+
+class Error(BaseModel):
+    error: str
+
+
+def _error(descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
+
+
+@app.post(
+    "/api/expedientes/<no_siniestro>/evidencias/<id>/confirmar",
+    summary="Confirmar la carga de una evidencia",
+    description="Comprueba el objeto en S3 (tipo y tamaño). Confirmar de nuevo una evidencia Subida la devuelve igual.",
+    responses={
+        200: {"description": "Evidencia Subida", "content": {"application/json": {"model": Evidencia}}},
+        400: _error("El archivo no es del tipo declarado o excede el máximo; se eliminó"),
+        403: _error("Acceso restringido a administradores y operadores"),
+        404: _error("Evidencia no encontrada"),
+        409: _error("El archivo aún no se ha subido"),
+        503: _error("Servicio no disponible temporalmente"),
+    },
+)
+def confirmar(no_siniestro: str, id: str) -> Response[str]:
+    evidencia = evidencias.confirmar(no_siniestro_valido(no_siniestro), id, app.principal.id_usuario)
+    return respuesta(evidencia)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

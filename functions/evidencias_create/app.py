@@ -1,0 +1,51 @@
+"""POST /api/expedientes/{no_siniestro}/evidencias: signs an S3 upload form; the file never passes here."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import evidencias
+from monitor.auth import ADMIN_OPERADOR
+from monitor.evidencias import CargaSolicitada, SolicitudCarga
+from monitor.http import MonitorResolver, no_siniestro_valido, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al solicitar la carga de la evidencia")
+
+
+class Error(BaseModel):
+    error: str
+
+
+def _error(descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
+
+
+@app.post(
+    "/api/expedientes/<no_siniestro>/evidencias",
+    summary="Solicitar la URL para subir una evidencia",
+    description="Firma un formulario POST de S3 (15 min, tipo y tamaño fijados). Después de subir, confirme.",
+    responses={
+        201: {
+            "description": "Evidencia Pendiente y formulario de carga",
+            "content": {"application/json": {"model": CargaSolicitada}},
+        },
+        400: _error("Datos inválidos (tipo de archivo, tamaño)"),
+        403: _error("Acceso restringido a administradores y operadores"),
+        404: _error("Expediente no encontrado"),
+        503: _error("Servicio no disponible temporalmente"),
+    },
+)
+def solicitar(no_siniestro: str, solicitud: Annotated[SolicitudCarga, Body()]) -> Response[str]:
+    carga = evidencias.solicitar(no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario)
+    return respuesta(carga, 201)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

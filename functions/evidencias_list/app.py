@@ -1,0 +1,51 @@
+"""GET /api/expedientes/{no_siniestro}/evidencias: newest first, each upload with a 15-minute download URL."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import evidencias
+from monitor.auth import PERSONAL
+from monitor.evidencias import PaginaEvidencias
+from monitor.http import MonitorResolver, no_siniestro_valido, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las evidencias")
+
+
+class Error(BaseModel):
+    error: str
+
+
+def _error(descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
+
+
+@app.get(
+    "/api/expedientes/<no_siniestro>/evidencias",
+    summary="Evidencias de un expediente",
+    description="Las pendientes cuyo formulario venció aparecen como Expirada, sin URL.",
+    responses={
+        200: {"description": "Página de evidencias", "content": {"application/json": {"model": PaginaEvidencias}}},
+        400: _error("Parámetros inválidos (limit, cursor)"),
+        403: _error("Acceso restringido a usuarios del taller"),
+        404: _error("Expediente no encontrado"),
+        503: _error("Servicio no disponible temporalmente"),
+    },
+)
+def listar(
+    no_siniestro: str,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[str]:
+    return respuesta(evidencias.listar(no_siniestro_valido(no_siniestro), limit, cursor))
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,420 @@
+"""What comes in and what goes out for expedientes: the seed's fields, names and formats, in one place.
+
+Inputs are strict (no "yes" for booleans, no numbers for text) because a PUT that guesses silently
+corrupts the claim file; outputs list every field so clients always see the same shape.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator, model_validator
+
+from monitor.fechas import Fecha, MarcaTiempo
+
+
+class Estado(StrEnum):
+    INGRESO = "Ingreso"
+    RESTAURACION = "Restauracion"
+    PENDIENTE_DE_SALIDA = "Pendiente_de_salida"
+    SALIDA = "Salida"
+
+
+# ---- field catalog (the seed's response order, then our additions)
+CAMPOS_TEXTO_CORTO = (
+    "factura",
+    "orden",
+    "asesor",
+    "tecnico",
+    "mecanico",
+    "vehiculo",
+    "marca",
+    "modelo",
+    "tipo",
+    "color",
+    "placas",
+    "nombre_cliente",
+    "telefono_cliente",
+    "correo_cliente",
+)
+CAMPOS_TEXTO_LARGO = ("observaciones", "comentarios_aseguradora")
+CAMPOS_DATO = ("dato1", "dato2", "dato3", "dato4")
+CAMPOS_FECHA = (
+    "fecha_ingreso",
+    "fecha_valuacion",
+    "fecha_autorizacion",
+    "fecha_pzas_completas",
+    "unidad_terminada",
+    "fecha_entrega",
+)
+CAMPOS_MARCA_TIEMPO = (
+    "dato1_fecha_hora",
+    "dato2_fecha_hora",
+    "dato3_fecha_hora",
+    "dato4_fecha_hora",
+    "comentarios_aseguradora_fh",
+)
+CAMPOS_DOC = (
+    "doc_orden_admision",
+    "doc_identificacion",
+    "doc_tarjeta_circulacion",
+    "doc_caratula_poliza",
+    "doc_carta_reparacion",
+    "doc_comprobante_deducible",
+    "doc_finiquito",
+    "doc_encuesta_servicio",
+)
+CAMPOS_ENTEROS = ("id_aseguradora", "creado_por", "version")
+
+# The seed's example response, key by key, plus fecha_entrega / version / timestamps.
+CAMPOS_SALIDA = (
+    "no_siniestro",
+    "factura",
+    "orden",
+    "asesor",
+    "fecha_ingreso",
+    "fecha_valuacion",
+    "fecha_autorizacion",
+    "fecha_pzas_completas",
+    "unidad_terminada",
+    "fecha_entrega",
+    "tecnico",
+    "mecanico",
+    "vehiculo",
+    "observaciones",
+    "marca",
+    "modelo",
+    "tipo",
+    "color",
+    "placas",
+    "nombre_cliente",
+    "telefono_cliente",
+    "correo_cliente",
+    "dato1",
+    "dato1_fecha_hora",
+    "dato2",
+    "dato2_fecha_hora",
+    "dato3",
+    "dato3_fecha_hora",
+    "dato4",
+    "dato4_fecha_hora",
+    "comentarios_aseguradora",
+    "comentarios_aseguradora_fh",
+    *CAMPOS_DOC,
+    "estado",
+    "ubicacion_almacenamiento",
+    "id_aseguradora",
+    "creado_por",
+    "version",
+    "creado_en",
+    "actualizado_en",
+)
+
+OBLIGATORIOS = (
+    "no_siniestro",
+    "nombre_cliente",
+    "telefono_cliente",
+    "marca",
+    "placas",
+    "tipo",
+    "modelo",
+    "fecha_ingreso",
+    "fecha_entrega",
+)
+# Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
+SOLO_LECTURA = frozenset(
+    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"}
+)
+UBICACION_INICIAL = "Local"
+MAX_DATO = 500
+MAX_CORTO = 255
+MAX_LARGO = 5000
+
+_NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
+_CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+Corto = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_CORTO)]
+Largo = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_LARGO)]
+Dato = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_DATO)]
+IdAseguradora = Annotated[StrictInt, Field(ge=1)]
+
+
+def _sin_campos_del_servidor(datos: Any, conservar: frozenset[str] = frozenset()) -> Any:
+    if not isinstance(datos, dict):
+        return datos
+    quitar = (SOLO_LECTURA | {"no_siniestro"}) - conservar
+    return {k: v for k, v in datos.items() if k not in quitar}
+
+
+class _CamposEditables(BaseModel):
+    """Every field a client may write; all optional, `null` clears."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    factura: Corto | None = None
+    orden: Corto | None = None
+    asesor: Corto | None = None
+    tecnico: Corto | None = None
+    mecanico: Corto | None = None
+    vehiculo: Corto | None = None
+    observaciones: Largo | None = None
+    marca: Corto | None = None
+    modelo: Corto | None = None
+    tipo: Corto | None = None
+    color: Corto | None = None
+    placas: Corto | None = None
+    nombre_cliente: Corto | None = None
+    telefono_cliente: Corto | None = None
+    correo_cliente: Corto | None = None
+    id_aseguradora: IdAseguradora | None = None
+    fecha_ingreso: Fecha | None = None
+    fecha_valuacion: Fecha | None = None
+    fecha_autorizacion: Fecha | None = None
+    fecha_pzas_completas: Fecha | None = None
+    unidad_terminada: Fecha | None = None
+    fecha_entrega: Fecha | None = None
+    comentarios_aseguradora: Largo | None = None
+    comentarios_aseguradora_fh: MarcaTiempo | None = None
+    dato1: Dato | None = None
+    dato1_fecha_hora: MarcaTiempo | None = None
+    dato2: Dato | None = None
+    dato2_fecha_hora: MarcaTiempo | None = None
+    dato3: Dato | None = None
+    dato3_fecha_hora: MarcaTiempo | None = None
+    dato4: Dato | None = None
+    dato4_fecha_hora: MarcaTiempo | None = None
+    doc_orden_admision: StrictBool | None = None
+    doc_identificacion: StrictBool | None = None
+    doc_tarjeta_circulacion: StrictBool | None = None
+    doc_caratula_poliza: StrictBool | None = None
+    doc_carta_reparacion: StrictBool | None = None
+    doc_comprobante_deducible: StrictBool | None = None
+    doc_finiquito: StrictBool | None = None
+    doc_encuesta_servicio: StrictBool | None = None
+
+    @field_validator("correo_cliente")
+    @classmethod
+    def _correo(cls, valor: str | None) -> str | None:
+        if valor and not _CORREO.match(valor):
+            raise ValueError("Correo electrónico inválido")
+        return valor
+
+
+class ActualizarExpediente(_CamposEditables):
+    """PUT body: any subset; `estado` and server-owned fields are dropped before validation."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _quitar_solo_lectura(cls, datos: Any) -> Any:
+        return _sin_campos_del_servidor(datos)
+
+    @model_validator(mode="after")
+    def _obligatorios_no_se_vacian(self) -> ActualizarExpediente:
+        vacios = [c for c in OBLIGATORIOS if c in self.model_fields_set and not getattr(self, c, None)]
+        if vacios:
+            raise ValueError(f"Estos campos no pueden quedar vacíos: {', '.join(vacios)}")
+        return self
+
+    def cambios(self) -> dict[str, Any]:
+        """Only what the client sent (None = clear)."""
+        return self.model_dump(exclude_unset=True)
+
+
+class CrearExpediente(_CamposEditables):
+    """POST body: the required fields of DESIGN §3; null or blank required values count as missing."""
+
+    no_siniestro: str
+    nombre_cliente: Corto
+    telefono_cliente: Corto
+    marca: Corto
+    placas: Corto
+    tipo: Corto
+    modelo: Corto
+    fecha_ingreso: Fecha
+    fecha_entrega: Fecha
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preparar(cls, datos: Any) -> Any:
+        datos = _sin_campos_del_servidor(datos, conservar=frozenset({"no_siniestro"}))
+        if isinstance(datos, dict):
+            datos = {
+                k: v
+                for k, v in datos.items()
+                if not (k in OBLIGATORIOS and (v is None or (isinstance(v, str) and not v.strip())))
+            }
+        return datos
+
+    @field_validator("no_siniestro", mode="before")
+    @classmethod
+    def _no_siniestro(cls, valor: Any) -> Any:
+        if not isinstance(valor, str):
+            return valor
+        texto = valor.strip()
+        if not _NO_SINIESTRO.match(texto):
+            raise ValueError("1 a 64 caracteres: letras, dígitos, espacio, . _ -")
+        return texto
+
+
+class Expediente(BaseModel):
+    """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
+
+    no_siniestro: str
+    factura: str | None = None
+    orden: str | None = None
+    asesor: str | None = None
+    fecha_ingreso: str | None = None
+    fecha_valuacion: str | None = None
+    fecha_autorizacion: str | None = None
+    fecha_pzas_completas: str | None = None
+    unidad_terminada: str | None = None
+    fecha_entrega: str | None = None
+    tecnico: str | None = None
+    mecanico: str | None = None
+    vehiculo: str | None = None
+    observaciones: str | None = None
+    marca: str | None = None
+    modelo: str | None = None
+    tipo: str | None = None
+    color: str | None = None
+    placas: str | None = None
+    nombre_cliente: str | None = None
+    telefono_cliente: str | None = None
+    correo_cliente: str | None = None
+    dato1: str | None = None
+    dato1_fecha_hora: str | None = None
+    dato2: str | None = None
+    dato2_fecha_hora: str | None = None
+    dato3: str | None = None
+    dato3_fecha_hora: str | None = None
+    dato4: str | None = None
+    dato4_fecha_hora: str | None = None
+    comentarios_aseguradora: str | None = None
+    comentarios_aseguradora_fh: str | None = None
+    doc_orden_admision: bool | None = None
+    doc_identificacion: bool | None = None
+    doc_tarjeta_circulacion: bool | None = None
+    doc_caratula_poliza: bool | None = None
+    doc_carta_reparacion: bool | None = None
+    doc_comprobante_deducible: bool | None = None
+    doc_finiquito: bool | None = None
+    doc_encuesta_servicio: bool | None = None
+    estado: Estado
+    ubicacion_almacenamiento: str
+    id_aseguradora: int | None = None
+    creado_por: int
+    version: int
+    creado_en: str
+    actualizado_en: str
+
+
+class Persona(BaseModel):
+    id: int
+    username: str
+
+
+class EntradaHistorial(BaseModel):
+    estado_anterior: Estado | None
+    estado_nuevo: Estado
+    fecha_cambio: str
+    cambiado_por: Persona
+
+
+class Cambio(BaseModel):
+    campo: str
+    anterior: Any
+    nuevo: Any
+
+
+class EntradaAuditoria(BaseModel):
+    fecha: str
+    usuario: Persona
+    cambios: list[Cambio]
+
+
+class ResumenOrden(BaseModel):
+    serviceOrderId: int  # noqa: N815 - the insurer's camelCase contract
+    serviceOrderNumber: str | None  # noqa: N815
+    estado: str | None
+    recibida_en: str | None
+
+
+class AseguradoraResumen(BaseModel):
+    id: int
+    nombre: str | None
+
+
+class DetalleExpediente(Expediente):
+    aseguradora: AseguradoraResumen | None
+    historial_estado: list[EntradaHistorial]
+    ordenes_servicio: list[ResumenOrden]
+
+
+class PaginaExpedientes(BaseModel):
+    items: list[Expediente]
+    next_cursor: str | None
+
+
+class PaginaHistorial(BaseModel):
+    items: list[EntradaHistorial]
+    next_cursor: str | None
+
+
+class PaginaAuditoria(BaseModel):
+    items: list[EntradaAuditoria]
+    next_cursor: str | None
+
+
+class CambioEstado(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    estado: Estado
+
+
+MAX_COMENTARIO = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class NuevoComentario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    texto: Annotated[str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_COMENTARIO)]
+
+    @field_validator("texto")
+    @classmethod
+    def _sin_controles(cls, valor: str) -> str:
+        if _CONTROL.search(valor):
+            raise ValueError("El texto contiene caracteres de control no permitidos")
+        return valor
+
+
+class Comentario(BaseModel):
+    id: str
+    texto: str
+    autor: Persona
+    fecha: str
+
+
+class PaginaComentarios(BaseModel):
+    items: list[Comentario]
+    next_cursor: str | None
+
+
+class Eliminado(BaseModel):
+    eliminado: str
+
+
+class Error(BaseModel):
+    error: str
+
+
+class DetalleError(BaseModel):
+    campo: str
+    mensaje: str
+
+
+class ErrorValidacion(BaseModel):
+    error: str
+    detalles: list[DetalleError] | None = None

@@ -1,0 +1,87 @@
+"""Checks `sam build` output: the layer is built for the functions' architecture, ships no
+runtime-provided or development packages, carries bytecode; each function ships only its own code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RAIZ))
+
+from tools import plantilla  # noqa: E402
+
+BUILD = RAIZ / ".aws-sam" / "build"
+MAQUINA_ELF = {"arm64": 0xB7, "x86_64": 0x3E}
+LIMITE_CAPA = 20 * 1024 * 1024
+LIMITE_LAMBDA = 250 * 1024 * 1024
+PROHIBIDOS_EN_CAPA = {"boto3", "botocore", "s3transfer", "pytest", "moto", "_pytest", "mypy", "ruff", "cryptography"}
+PERMITIDOS_EN_FUNCION = {"app.py", "__pycache__"}
+
+
+def tamano(ruta: Path) -> int:
+    return sum(f.stat().st_size for f in ruta.rglob("*") if f.is_file())
+
+
+def maquina_elf(so: Path) -> int:
+    cabecera = so.read_bytes()[:20]
+    if cabecera[:4] != b"\x7fELF":
+        raise ValueError(f"{so} no es ELF")
+    return int.from_bytes(cabecera[18:20], "little")
+
+
+def revisar(arquitectura: str) -> list[str]:
+    errores: list[str] = []
+    capa = BUILD / "CommonLayer" / "python"
+    if not capa.is_dir():
+        return [f"No existe {capa}: ejecute make build"]
+    objetos = list(capa.rglob("*.so"))
+    if not objetos:
+        errores.append("La capa no tiene extensiones nativas (¿falta pydantic-core?)")
+    for so in objetos:
+        if maquina_elf(so) != MAQUINA_ELF[arquitectura]:
+            errores.append(f"{so.relative_to(BUILD)} no es {arquitectura}")
+    presentes = {p.name for p in capa.iterdir()}
+    for prohibido in sorted(PROHIBIDOS_EN_CAPA & presentes):
+        errores.append(f"La capa incluye {prohibido}, que no debe enviarse")
+    if not (capa / "monitor" / "__init__.py").is_file():
+        errores.append("La capa no incluye el paquete monitor")
+    fuentes = list((capa / "monitor").glob("*.py"))
+    compilados = list((capa / "monitor" / "__pycache__").glob("*.cpython-313.pyc"))
+    if len(compilados) < len(fuentes):
+        errores.append(f"Bytecode incompleto en monitor: {len(compilados)} .pyc para {len(fuentes)} .py")
+    peso = tamano(capa)
+    if peso > LIMITE_CAPA:
+        errores.append(f"La capa ocupa {peso / 2**20:.1f} MiB descomprimida (> {LIMITE_CAPA / 2**20:.0f} MiB)")
+
+    funciones = plantilla.recursos("AWS::Serverless::Function")
+    for nombre in funciones:
+        directorio = BUILD / nombre
+        if not (directorio / "app.py").is_file():
+            errores.append(f"{nombre}: falta app.py en el artefacto")
+            continue
+        sobrantes = {p.name for p in directorio.iterdir()} - PERMITIDOS_EN_FUNCION
+        if sobrantes:
+            errores.append(f"{nombre}: envía archivos que no son su código: {sorted(sobrantes)}")
+        if not list((directorio / "__pycache__").glob("app.cpython-313.pyc")):
+            errores.append(f"{nombre}: sin bytecode compilado")
+        if tamano(directorio) + peso > LIMITE_LAMBDA:
+            errores.append(f"{nombre}: supera el límite de Lambda de 250 MiB con la capa")
+    print(f"capa: {peso / 2**20:.2f} MiB, {len(objetos)} extensiones {arquitectura}; funciones: {len(funciones)}")
+    return errores
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--arch", choices=sorted(MAQUINA_ELF), default="arm64")
+    errores = revisar(parser.parse_args().arch)
+    for error in errores:
+        print(f"ERROR: {error}", file=sys.stderr)
+    if not errores:
+        print("Artefactos de sam build correctos")
+    return 1 if errores else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
