@@ -55,14 +55,16 @@ class AwsLocal:
             self.servidor = None
 
 
-def iniciar(prefijo: str = "monitor-local") -> AwsLocal:
-    """Starts moto (or uses AWS_ENDPOINT_URL / DYNAMODB_ENDPOINT_URL) and provisions everything."""
+def iniciar(prefijo: str = "monitor-local", *, aprovisionar_recursos: bool = True) -> AwsLocal:
+    """Starts moto (or uses AWS_ENDPOINT_URL / DYNAMODB_ENDPOINT_URL) and provisions everything
+    (unless the caller provisions itself, e.g. to keep going when DynamoDB is down)."""
     servidor = None
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
         from moto.server import ThreadedMotoServer
 
         puerto = puerto_libre()
+        serializar_dynamodb()
         servidor = ThreadedMotoServer(ip_address="127.0.0.1", port=puerto, verbose=False)
         servidor.start()
         endpoint = f"http://127.0.0.1:{puerto}"
@@ -74,8 +76,76 @@ def iniciar(prefijo: str = "monitor-local") -> AwsLocal:
         bucket=os.environ.get("MONITOR_BUCKET") or f"{prefijo}-evidencias",
         servidor=servidor,
     )
-    aprovisionar(local)
+    if aprovisionar_recursos:
+        aprovisionar(local)
     return local
+
+
+def serializar_dynamodb() -> None:
+    """DynamoDB applies each request (a transaction included) atomically. moto's threaded server does not:
+    a cancelled transaction restores a snapshot of the whole table, erasing writes other threads made
+    meanwhile, and its snapshot can race them. One lock per process makes moto linearizable, so
+    concurrency tests measure our code, not the fake. Idempotent."""
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "_serializado", False):
+        return
+    cerrojo = threading.RLock()
+    original = DynamoHandler.call_action
+
+    def call_action(self: Any) -> Any:
+        with cerrojo:
+            return original(self)
+
+    call_action._serializado = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    _transacciones_baratas()
+
+
+def _transacciones_baratas() -> None:
+    """moto snapshots every table a transaction names with a deepcopy, so each transaction costs the size
+    of the whole table and bursts queue behind the lock above. With requests serialised, only the items
+    the transaction touches can change: snapshot and restore just those."""
+    import copy
+    import types
+
+    import moto.dynamodb.models as modelos
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    def copia(valor: Any, *args: Any) -> Any:
+        return valor if isinstance(valor, Table) else copy.deepcopy(valor, *args)
+
+    modelos.copy = types.SimpleNamespace(deepcopy=copia)  # type: ignore[attr-defined]
+    original = modelos.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        fotos = []
+        for elemento in transact_items:
+            _, op = next(iter(elemento.items()))
+            tabla = self.tables.get(op.get("TableName"))
+            clave = op.get("Key") or op.get("Item") or {}
+            if tabla is None or tabla.hash_key_attr not in clave:
+                continue
+            hash_ = DynamoType(clave[tabla.hash_key_attr])
+            rango = DynamoType(clave[tabla.range_key_attr]) if tabla.has_range_key else None
+            if tabla.has_range_key and tabla.range_key_attr not in clave:
+                continue
+            fotos.append((tabla, hash_, rango, copy.deepcopy(tabla.get_item(hash_, rango))))
+        try:
+            original(self, transact_items)
+        except Exception:
+            for tabla, hash_, rango, item in reversed(fotos):
+                tabla.delete_item(hash_, rango)
+                if item is not None and rango is not None:
+                    tabla.items[hash_][rango] = item
+                elif item is not None:
+                    tabla.items[hash_] = item
+            raise
+
+    modelos.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def _cliente(servicio: str, local: AwsLocal) -> Any:

@@ -22,8 +22,41 @@ if str(CAPA) not in sys.path:
 _contador = itertools.count()
 
 
+def eventos_por_hilo() -> None:
+    """Powertools keeps the current event in a class attribute (`BaseRouter.current_event`) shared by
+    every resolver in the process. Lambda runs one request per process, so there it never matters;
+    here (the local gateway, threaded tests) containers run side by side in threads and one request
+    would read another's event and body. Each thread sees its own event and context. Idempotent."""
+    import threading
+
+    from aws_lambda_powertools.event_handler import api_gateway
+
+    resolver = api_gateway.ApiGatewayResolver
+    if getattr(resolver, "_eventos_por_hilo", False):
+        return
+    local = threading.local()
+    original = resolver.resolve
+
+    def resolve(self: Any, event: Any, context: Any) -> Any:
+        local.evento = self._to_proxy_event(dict(event))
+        local.contexto = context
+        return original(self, event, context)
+
+    def _leer(nombre: str) -> Any:
+        return lambda self: getattr(local, nombre, None)
+
+    def _escribir(nombre: str) -> Any:
+        return lambda self, valor: setattr(local, nombre, valor)
+
+    resolver.resolve = resolve  # type: ignore[method-assign]
+    resolver.current_event = property(_leer("evento"), _escribir("evento"))  # type: ignore[assignment]
+    resolver.lambda_context = property(_leer("contexto"), _escribir("contexto"))  # type: ignore[assignment]
+    resolver._eventos_por_hilo = True  # type: ignore[attr-defined]
+
+
 def cargar(directorio: str | Path) -> ModuleType:
     """A new module object for functions/<name>/app.py: module-level state is per container."""
+    eventos_por_hilo()
     ruta = Path(directorio)
     if not ruta.is_absolute():
         ruta = FUNCIONES / ruta

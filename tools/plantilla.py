@@ -108,7 +108,7 @@ def funcion_autorizador() -> str:
 
 def codigo_funcion(funcion: str) -> Path:
     """functions/<name> of a function's logical id (its CodeUri)."""
-    return RAIZ / recursos()[funcion]["Properties"]["CodeUri"]
+    return RAIZ / str(recursos()[funcion]["Properties"]["CodeUri"])
 
 
 def autorizador() -> dict[str, Any]:
