@@ -1,5 +1,8 @@
 """TOKEN authorizer: one policy for the whole API (so API Gateway's cache is safe across routes);
-roles are enforced by each function. A Deny becomes the gateway's 401 "Token inválido o expirado"."""
+roles are enforced by each function. A Deny becomes the gateway's 401 "Token inválido o expirado".
+
+A DynamoDB or Secrets Manager outage is not a Deny: the exception propagates and API Gateway
+answers 5XX, so a healthy token is never reported as invalid."""
 
 from typing import Any
 
@@ -22,9 +25,8 @@ from monitor.observability import contar, logger, metrics, tracer
 @event_source(data_class=APIGatewayAuthorizerTokenEvent)
 def lambda_handler(event: APIGatewayAuthorizerTokenEvent, context: LambdaContext) -> dict[str, Any]:
     arn = event.parsed_arn
-    _, _, token = (event.authorization_token or "").partition(" ")
     try:
-        principal = autorizador.autenticar(token.strip())
+        principal = autorizador.autenticar(autorizador.extraer_token(event.authorization_token))
     except TokenInvalido as exc:
         contar(Metrica.TOKEN_RECHAZADO)
         logger.info("Token rechazado", extra={"motivo": str(exc)})

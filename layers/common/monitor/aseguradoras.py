@@ -4,6 +4,7 @@ conditional write of a name item in the same transaction as the insurer."""
 from __future__ import annotations
 
 import contextlib
+import uuid
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -66,10 +67,14 @@ def _guardar(id_aseguradora: int, nombre: str) -> dict[str, Any]:
             [
                 tabla.op_put(unico, "attribute_not_exists(PK)"),
                 tabla.op_put(item, "attribute_not_exists(PK)"),
-            ]
+            ],
+            token=str(uuid.uuid4()),
         )
     except TransaccionCancelada as exc:
         if exc.fallo(0):
+            previo = exc.items[0] if exc.items else None
+            if previo is not None and exc.fallo(1) and int(previo.get("id", -1)) == id_aseguradora:
+                return publica(item)  # the SDK retried our own write after a timeout: it had landed
             raise Conflicto(NOMBRE_DUPLICADO) from None
         raise CondicionFallida(exc.items[1] if len(exc.items) > 1 else None) from None
     return publica(item)
@@ -89,8 +94,15 @@ def sembrar_catalogo() -> None:
     for id_aseguradora, nombre in CATALOGO_INICIAL.items():
         try:
             _guardar(id_aseguradora, nombre)
-        except (Conflicto, CondicionFallida):
+        except Conflicto:
             continue
+        except CondicionFallida:
+            # Seeded before names were unique: add the missing name item.
+            with contextlib.suppress(CondicionFallida):
+                tabla.put(
+                    {**keys.nombre_aseguradora(nombre), "tipo": "nombre_aseguradora", "id": id_aseguradora},
+                    condicion="attribute_not_exists(PK)",
+                )
     tabla.update(
         keys.contador("aseguradoras"),
         "SET valor = if_not_exists(valor, :cero)",

@@ -1,4 +1,9 @@
-"""Decides whether a bearer token may call the API, and who the caller is."""
+"""Decides whether a bearer token may call the API, and who the caller is.
+
+One GetItem per decision: the user (or client) must still exist, be active, hold the role the token
+names and have the token's version, so deactivation, role changes and password changes revoke
+tokens as soon as API Gateway's authorizer cache lets the request through to us.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,48 @@ from typing import Any
 from monitor import keys, tabla
 from monitor.auth import Principal, Rol, TokenInvalido, verificar_token
 
+MAX_TOKEN = 4096
+
+
+def extraer_token(cabecera: str | None) -> str:
+    """`Bearer <jwt>` only (the gateway's ValidationExpression says the same; checked again here)."""
+    esquema, _, token = (cabecera or "").strip().partition(" ")
+    token = token.strip()
+    if esquema != "Bearer" or not token:
+        raise TokenInvalido("cabecera sin Bearer")
+    if len(token) > MAX_TOKEN or token.count(".") != 2:
+        raise TokenInvalido("token con forma inválida")
+    return token
+
 
 def autenticar(token: str) -> Principal:
     """Valid signature and claims, and the user or client still active with a current token version."""
     claims = verificar_token(token)
     rol = Rol(claims["rol"])
-    sub = str(claims["sub"])
+    sub = claims.get("sub")
+    version = claims.get("ver")
+    if not isinstance(sub, str) or not sub or not isinstance(version, int) or isinstance(version, bool):
+        raise TokenInvalido("sub o ver con tipo inválido")
     if rol == Rol.INTEGRACION:
         item = tabla.get(keys.cliente(sub))
     else:
-        if not sub.isdigit():
+        if not sub.isdigit() or len(sub) > 12:
             raise TokenInvalido("sub no numérico")
         item = tabla.get(keys.usuario(int(sub)))
     if item is None:
         raise TokenInvalido("titular inexistente")
-    if not item.get("activo", False):
+    if item.get("activo") is not True:
         raise TokenInvalido("titular inactivo")
-    if int(item.get("version_token", 0)) != int(claims.get("ver", -1)):
+    if int(item.get("version_token", 0)) != version:
         raise TokenInvalido("versión de token revocada")
-    if str(item.get("rol", rol.value)) != rol.value:
+    if str(item.get("rol")) != rol.value:
         raise TokenInvalido("rol cambiado")
     id_aseguradora = item.get("id_aseguradora") if rol == Rol.INTEGRACION else None
+    if rol == Rol.INTEGRACION and id_aseguradora is None:
+        raise TokenInvalido("cliente sin aseguradora")
     return Principal(
         id=sub,
-        username=str(item.get("username") or item.get("nombre") or sub),
+        username=str(item.get("username") or sub),
         rol=rol,
         id_aseguradora=int(id_aseguradora) if id_aseguradora is not None else None,
     )

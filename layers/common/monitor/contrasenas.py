@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import hmac
 import secrets
@@ -32,7 +31,10 @@ def verificar(password: str, almacenado: str) -> bool:
     return hmac.compare_digest(derivada, base64.b64decode(esperado))
 
 
-@functools.cache
+# The hash of a random password nobody kept, with the current parameters: verified against when the
+# user or client does not exist, so both failures cost the same time (and the first call is not slower).
+_SENUELO = "scrypt$16384$8$1$EvhujvwPRX699znhetHPgQ==$nzvWevKngAMT11iF5tmk/B3GCo33n8yf6U90W18jHw4="
+
+
 def hash_senuelo() -> str:
-    """Verified against when the username does not exist, so both failures cost the same time."""
-    return hashear(secrets.token_urlsafe(16))
+    return _SENUELO

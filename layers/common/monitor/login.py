@@ -115,7 +115,7 @@ def iniciar_sesion(datos: Credenciales) -> dict[str, Any]:
     if not (item and correcta and item.get("activo", False)):
         registrar_fallo(datos.usuario, ahora)
         motivo = "usuario inexistente" if item is None else ("inactivo" if correcta else "contraseña")
-        logger.info("Login fallido", extra={"motivo": motivo, "caller": item["id"] if item else None})
+        logger.info("Login fallido", extra={"motivo": motivo, "caller": int(item["id"]) if item else None})
         raise NoAutenticado(CREDENCIALES_INCORRECTAS)
     if intentos is not None:
         tabla.delete(keys.intentos_login(datos.usuario))

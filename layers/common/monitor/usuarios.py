@@ -7,6 +7,7 @@ which the authorizer compares against the token's `ver` claim on each request.
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -116,13 +117,20 @@ def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, A
             [
                 tabla.op_put(unico, "attribute_not_exists(PK)"),
                 tabla.op_put(item, "attribute_not_exists(PK)"),
-            ]
+            ],
+            token=str(uuid.uuid4()),  # makes the SDK's own retries idempotent in DynamoDB
         )
     except TransaccionCancelada as exc:
         if exc.fallo(0):
+            if _es_propio(exc.items[0] if exc.items else None, id_usuario):
+                return item  # the SDK retried our own write after a timeout: it had landed
             raise Conflicto(USERNAME_DUPLICADO) from None
         raise
     return item
+
+
+def _es_propio(existente: dict[str, Any] | None, id_usuario: int) -> bool:
+    return existente is not None and int(existente.get("id", -1)) == id_usuario
 
 
 def crear_desde(datos: UsuarioNuevo) -> dict[str, Any]:
@@ -160,9 +168,7 @@ def listar(limite: int | None, cursor: str | None) -> dict[str, Any]:
     return cursores.pagina([publico(i) for i in items], ultima, ALCANCE_LISTA)
 
 
-def _escribir(
-    id_usuario: int, item: dict[str, Any], sets: dict[str, Any], revocar: bool
-) -> dict[str, Any]:
+def _escribir(id_usuario: int, item: dict[str, Any], sets: dict[str, Any], revocar: bool) -> dict[str, Any]:
     """Conditional on the version read, so a concurrent change is never overwritten silently."""
     partes = [f"#{campo} = :{campo}" for campo in sets]
     valores: dict[str, Any] = {f":{campo}": valor for campo, valor in sets.items()}
@@ -185,9 +191,7 @@ def actualizar(id_usuario: int, cambios: CambiosUsuario, actor: Principal) -> di
     enviados = cambios.model_dump(exclude_unset=True)
     nulos = [campo for campo, valor in enviados.items() if valor is None]
     if nulos:
-        raise SolicitudInvalida(
-            "Datos inválidos", detalles=[{"campo": c, "mensaje": "No admite null"} for c in nulos]
-        )
+        raise SolicitudInvalida("Datos inválidos", detalles=[{"campo": c, "mensaje": "No admite null"} for c in nulos])
     if not enviados:
         raise SolicitudInvalida(
             "No hay cambios que aplicar",
@@ -245,6 +249,13 @@ def cambiar_password(id_usuario: int, nuevo: str, version_leida: int) -> int:
             condicion="version_token = :leida AND activo = :si",
             nombres={"#hash": "hash"},
         )
-    except CondicionFallida:
+    except CondicionFallida as exc:
+        actual = exc.item
+        if (
+            actual is not None
+            and int(actual.get("version_token", 0)) == version_leida + 1
+            and contrasenas.verificar(nuevo, str(actual.get("hash", "")))
+        ):
+            return version_leida + 1  # the SDK retried our own write after a timeout: it had landed
         raise Conflicto("El usuario cambió durante la operación, intente de nuevo") from None
     return int(item["version_token"])

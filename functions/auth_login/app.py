@@ -1,0 +1,45 @@
+"""POST /api/auth/login: staff credentials for a session token (public route)."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import login
+from monitor.http import MonitorResolver, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesión")
+
+
+class Error(BaseModel):
+    error: str
+
+
+def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.post(
+    "/api/auth/login",
+    summary="Iniciar sesión",
+    responses={
+        200: _json(login.Sesion, "Token de sesión y datos del usuario"),
+        400: _json(Error, "Cuerpo inválido"),
+        401: _json(Error, "Usuario o contraseña incorrectos"),
+        429: _json(Error, "Demasiados intentos fallidos (ver Retry-After)"),
+        503: _json(Error, "Servicio no disponible"),
+    },
+)
+def iniciar_sesion(credenciales: Annotated[login.Credenciales, Body()]) -> Response[str]:
+    return respuesta(login.iniciar_sesion(credenciales), headers={"Cache-Control": "no-store"})
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,48 @@
+"""POST /api/integraciones: a machine client for an insurer platform (administrators only).
+
+The response is the only place `client_secret` and `hmac_key` are ever shown."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from monitor import clientes
+from monitor.auth import ADMIN
+from monitor.http import MonitorResolver, respuesta
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la integración")
+
+
+class Error(BaseModel):
+    error: str
+
+
+def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.post(
+    "/api/integraciones",
+    summary="Crear cliente de integración",
+    responses={
+        201: _json(clientes.ClienteCreado, "Credenciales (se muestran una sola vez)"),
+        400: _json(Error, "Datos inválidos o aseguradora inexistente"),
+        401: _json(Error, "Token requerido o inválido"),
+        403: _json(Error, "Acceso restringido a administradores"),
+        503: _json(Error, "Servicio no disponible"),
+    },
+)
+def crear(datos: Annotated[clientes.ClienteNuevo, Body()]) -> Response[str]:
+    return respuesta(clientes.crear_desde(datos), 201, headers={"Cache-Control": "no-store"})
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
