@@ -11,6 +11,7 @@ import random
 import time
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +40,7 @@ NO_ENCONTRADO = "Expediente no encontrado"
 DUPLICADO = "Ya existe un expediente con ese No. Siniestro"
 ASEGURADORA_INEXISTENTE = "La aseguradora no existe"
 TIPO = "expediente"
-INTENTOS_ESCRITURA = 12
+INTENTOS_ESCRITURA = 25  # more than the writers one claim can plausibly have at once
 
 # Attributes used by the list indexes; cleared together with the field they derive from.
 _GSI3 = ("GSI3PK", "GSI3SK")
@@ -249,10 +250,7 @@ def _diferencias(actual: dict[str, Any], cambios: dict[str, Any]) -> list[dict[s
     diferencias = []
     for campo, nuevo in cambios.items():
         anterior = _entero(actual.get(campo))
-        if isinstance(anterior, bool) or isinstance(nuevo, bool):
-            igual = anterior is nuevo
-        else:
-            igual = anterior == nuevo
+        igual = anterior is nuevo if isinstance(anterior, bool) or isinstance(nuevo, bool) else anterior == nuevo
         if not igual:
             diferencias.append({"campo": campo, "anterior": anterior, "nuevo": nuevo})
     return diferencias
@@ -329,7 +327,7 @@ def _escritura(
 
 def _espera(intento: int) -> None:
     """Jittered backoff so writers that collided do not collide again in lockstep."""
-    time.sleep(random.uniform(0, 0.01 * 2 ** min(intento, 5)))  # noqa: S311 - jitter, not security
+    time.sleep(random.uniform(0, 0.01 * 2 ** min(intento, 4)))  # noqa: S311 - jitter, not security
 
 
 def actualizar(
@@ -349,9 +347,7 @@ def actualizar(
     for intento in range(INTENTOS_ESCRITURA):
         actual = obtener(no_siniestro, consistente=True)
         if esperada is not None and int(actual["version"]) != esperada:
-            raise PrecondicionFallida(
-                "El expediente cambió desde su última lectura", headers={"ETag": etag(actual)}
-            )
+            raise PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
         diferencias = _diferencias(actual, cambios)
         if not diferencias:
             return actual, False
@@ -362,13 +358,19 @@ def actualizar(
             if exc.fallo(2):
                 raise _aseguradora_inexistente() from None
             if exc.fallo(0):
-                logger.info("Conflicto de versión, se reintenta", extra={"no_siniestro": no_siniestro, "intento": intento})
+                logger.info(
+                    "Conflicto de versión, se reintenta", extra={"no_siniestro": no_siniestro, "intento": intento}
+                )
                 _espera(intento)
                 continue
             raise
         logger.info(
             "Expediente actualizado",
-            extra={"no_siniestro": no_siniestro, "campos": [d["campo"] for d in diferencias], "version": nuevo["version"]},
+            extra={
+                "no_siniestro": no_siniestro,
+                "campos": [d["campo"] for d in diferencias],
+                "version": nuevo["version"],
+            },
         )
         return nuevo, True
     logger.warning("Demasiados conflictos de versión", extra={"no_siniestro": no_siniestro})
@@ -389,7 +391,7 @@ def eliminar(no_siniestro: str) -> None:
         tabla.delete(keys.expediente(no_siniestro), condicion="attribute_exists(PK)")
     except CondicionFallida:
         existia = False
-    restos = [
+    restos: list[Mapping[str, str]] = [
         {"PK": i["PK"], "SK": i["SK"]}
         for i in tabla.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
         if not i["SK"].startswith(keys.PREFIJO_ORDEN) and i["SK"] != keys.EXPEDIENTE_SK
@@ -405,11 +407,34 @@ def eliminar(no_siniestro: str) -> None:
 
 
 def _borrar_evidencias(no_siniestro: str) -> None:
-    import importlib
-    import importlib.util
+    from monitor import evidencias  # S3 client only where a delete needs it
 
-    if importlib.util.find_spec("monitor.evidencias") is None:  # pragma: no cover - the evidence module ships with it
-        logger.warning("Módulo de evidencias no disponible; objetos de S3 no borrados")
-        return
-    evidencias = importlib.import_module("monitor.evidencias")
     evidencias.borrar_de_expediente(no_siniestro)
+
+
+# ---- paginated sub-collections (history, audit, comments)
+def listar_coleccion(
+    no_siniestro: str, prefijo: str, *, ruta: str, limite: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, str]:
+    """Newest first, one Query per page; only an empty first page costs a GetItem (404 or really empty)."""
+    alcance = f"{ruta}:{no_siniestro}"
+    inicio = cursores.decodificar(cursor, alcance)
+    items, ultima = tabla.query(
+        "PK = :pk AND begins_with(SK, :prefijo)",
+        {":pk": keys.expediente_pk(no_siniestro), ":prefijo": prefijo},
+        limite=limite,
+        inicio=inicio,
+        descendente=True,
+    )
+    if not items and inicio is None:
+        obtener(no_siniestro)
+    return items, ultima, alcance
+
+
+def de_ruta(segmento: str | None) -> str:
+    """The `{no_siniestro}` path segment, percent-decoded if the router left it encoded, then validated."""
+    from urllib.parse import unquote
+
+    from monitor.http import no_siniestro_valido
+
+    return no_siniestro_valido(unquote(segmento or ""))

@@ -10,7 +10,16 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from monitor.fechas import Fecha, MarcaTiempo
 
@@ -124,9 +133,7 @@ OBLIGATORIOS = (
     "fecha_entrega",
 )
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
-SOLO_LECTURA = frozenset(
-    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"}
-)
+SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
 UBICACION_INICIAL = "Local"
 MAX_DATO = 500
 MAX_CORTO = 255
@@ -335,8 +342,8 @@ class EntradaAuditoria(BaseModel):
 
 
 class ResumenOrden(BaseModel):
-    serviceOrderId: int  # noqa: N815 - the insurer's camelCase contract
-    serviceOrderNumber: str | None  # noqa: N815
+    serviceOrderId: int  # the insurer's camelCase contract
+    serviceOrderNumber: str | None
     estado: str | None
     recibida_en: str | None
 
@@ -380,7 +387,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 class NuevoComentario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    texto: Annotated[str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_COMENTARIO)]
+    texto: Annotated[
+        str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_COMENTARIO)
+    ]
 
     @field_validator("texto")
     @classmethod

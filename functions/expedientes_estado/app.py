@@ -1,0 +1,43 @@
+"""PATCH /api/expedientes/{no_siniestro}/estado: one step of the repair workflow, with its history entry."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import estados, expedientes
+from monitor.auth import ADMIN_OPERADOR
+from monitor.http import MonitorResolver, respuesta
+from monitor.modelos_expediente import CambioEstado, Error, ErrorValidacion, Expediente
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al cambiar el estado del expediente")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.patch(
+    "/api/expedientes/<no_siniestro>/estado",
+    summary="Cambiar el estado de un expediente",
+    responses={
+        200: _json(Expediente, "El expediente en su nuevo estado"),
+        400: _json(ErrorValidacion, "Estado desconocido"),
+        403: _json(Error, "Rol sin acceso, o reabrir Salida sin ser administrador"),
+        404: _json(Error, "Expediente no encontrado"),
+        409: _json(Error, "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
+        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+    },
+)
+def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:
+    item = estados.cambiar(expedientes.de_ruta(no_siniestro), datos.estado, app.principal)
+    return respuesta(expedientes.publica(item), headers={"ETag": expedientes.etag(item)})
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,45 @@
+"""GET /api/expedientes/{no_siniestro}/estado/historial: state changes, newest first."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import estados, expedientes
+from monitor.auth import PERSONAL
+from monitor.cursores import LIMITE_POR_DEFECTO
+from monitor.http import MonitorResolver, respuesta
+from monitor.modelos_expediente import Error, ErrorValidacion, PaginaHistorial
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener el historial")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.get(
+    "/api/expedientes/<no_siniestro>/estado/historial",
+    summary="Historial de estados de un expediente",
+    responses={
+        200: _json(PaginaHistorial, "Cambios de estado, el más reciente primero"),
+        400: _json(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
+        403: _json(Error, "Acceso restringido a usuarios del taller"),
+        404: _json(Error, "Expediente no encontrado"),
+    },
+)
+def historial(
+    no_siniestro: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[str]:
+    return respuesta(estados.historial(expedientes.de_ruta(no_siniestro), limite=limit, cursor=cursor))
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

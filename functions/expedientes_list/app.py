@@ -1,0 +1,47 @@
+"""GET /api/expedientes: newest fecha_ingreso first, filtered by estado / insurer / text, one Query per page."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import expedientes
+from monitor.auth import PERSONAL
+from monitor.cursores import LIMITE_POR_DEFECTO
+from monitor.http import MonitorResolver, respuesta
+from monitor.modelos_expediente import Error, ErrorValidacion, Estado, PaginaExpedientes
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar expedientes")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.get(
+    "/api/expedientes",
+    summary="Listar expedientes",
+    responses={
+        200: _json(PaginaExpedientes, "Una página de expedientes y el cursor de la siguiente"),
+        400: _json(ErrorValidacion, "Filtro, límite o cursor inválido"),
+        403: _json(Error, "Acceso restringido a usuarios del taller"),
+        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+    },
+)
+def listar(
+    estado: Annotated[Estado | None, Query()] = None,
+    id_aseguradora: Annotated[int | None, Query(ge=1)] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[str]:
+    return respuesta(expedientes.listar(estado=estado, id_aseguradora=id_aseguradora, q=q, limite=limit, cursor=cursor))
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,49 @@
+"""PUT /api/expedientes/{no_siniestro}: the seed's partial update, audited, optimistic-locked."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import expedientes
+from monitor.auth import ADMIN_OPERADOR
+from monitor.http import MonitorResolver, respuesta
+from monitor.metricas import Metrica
+from monitor.modelos_expediente import ActualizarExpediente, Error, ErrorValidacion, Expediente
+from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
+
+app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actualizar expediente")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.put(
+    "/api/expedientes/<no_siniestro>",
+    summary="Actualizar un expediente (parcial)",
+    responses={
+        200: _json(Expediente, "El expediente completo tal como quedó guardado (cabecera ETag)"),
+        400: _json(ErrorValidacion, "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
+        403: _json(Error, "Acceso restringido a administradores y operadores"),
+        404: _json(Error, "Expediente no encontrado"),
+        412: _json(Error, "If-Match no coincide con la versión actual"),
+        500: _json(Error, "Error interno al actualizar expediente"),
+        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+    },
+)
+def actualizar(no_siniestro: str, datos: Annotated[ActualizarExpediente, Body()]) -> Response[str]:
+    item, cambio = expedientes.actualizar(
+        expedientes.de_ruta(no_siniestro), datos, app.principal, si_coincide=app.cabecera("If-Match")
+    )
+    if cambio:
+        contar(Metrica.EXPEDIENTE_ACTUALIZADO)
+    return respuesta(expedientes.publica(item), headers={"ETag": expedientes.etag(item)})
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

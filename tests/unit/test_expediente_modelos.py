@@ -1,0 +1,144 @@
+"""Expediente models and pure rules: strict inputs, stripped server fields, search text, workflow rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from monitor import estados, expedientes
+from monitor.auth import Rol
+from monitor.errors import AccesoDenegado, Conflicto
+from monitor.modelos_expediente import (
+    CAMPOS_SALIDA,
+    ActualizarExpediente,
+    CrearExpediente,
+    Estado,
+    Expediente,
+    NuevoComentario,
+)
+
+BASE = {
+    "no_siniestro": " SIN-2024-001 ",
+    "nombre_cliente": "Juan García",
+    "telefono_cliente": "555-100-2000",
+    "marca": "Toyota",
+    "placas": "ABC-123",
+    "tipo": "Sedán",
+    "modelo": "Corolla",
+    "fecha_ingreso": "2024-03-15",
+    "fecha_entrega": "2024-04-15",
+}
+
+
+def test_create_model_normalises_and_trims() -> None:
+    modelo = CrearExpediente.model_validate({**BASE, "estado": "Salida", "version": 9, "creado_por": 3})
+
+    assert modelo.no_siniestro == "SIN-2024-001"
+    assert modelo.fecha_ingreso == "2024-03-15T12:00:00.000Z"
+    assert "estado" not in modelo.model_dump()
+
+
+def test_update_model_strips_estado_and_read_only_fields_before_validation() -> None:
+    modelo = ActualizarExpediente.model_validate(
+        {"estado": 5, "no_siniestro": [], "creado_por": "x", "ubicacion_almacenamiento": 1, "color": "Rojo"}
+    )
+
+    assert modelo.cambios() == {"color": "Rojo"}
+
+
+def test_update_model_keeps_nulls_as_clears_and_omits_what_was_not_sent() -> None:
+    assert ActualizarExpediente.model_validate({"color": None, "doc_finiquito": False}).cambios() == {
+        "color": None,
+        "doc_finiquito": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "cuerpo",
+    [
+        {"doc_finiquito": "yes"},
+        {"doc_finiquito": "true"},
+        {"doc_finiquito": 1},
+        {"id_aseguradora": True},
+        {"id_aseguradora": "2"},
+        {"id_aseguradora": 0},
+        {"marca": 7},
+        {"dato4": "á" * 501},
+        {"inventado": None},
+        {"marca": None},
+        {"fecha_entrega": None},
+    ],
+)
+def test_update_model_is_strict(cuerpo: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        ActualizarExpediente.model_validate(cuerpo)
+
+
+def test_dato_of_exactly_500_characters_is_accepted() -> None:
+    assert ActualizarExpediente.model_validate({"dato1": "x" * 500}).cambios() == {"dato1": "x" * 500}
+
+
+def test_output_model_lists_every_output_field() -> None:
+    assert list(Expediente.model_fields) == list(CAMPOS_SALIDA)
+
+
+def test_publica_fills_every_field_and_turns_dynamo_numbers_into_ints() -> None:
+    from decimal import Decimal
+
+    salida = expedientes.publica(
+        {"no_siniestro": "X", "version": Decimal(3), "creado_por": Decimal(2), "id_aseguradora": Decimal(1), "PK": "p"}
+    )
+
+    assert list(salida) == list(CAMPOS_SALIDA)
+    assert salida["version"] == 3
+    assert type(salida["version"]) is int
+    assert salida["color"] is None
+    assert "PK" not in salida
+
+
+def test_comment_text_rules() -> None:
+    assert NuevoComentario.model_validate({"texto": " hola\n\tmundo "}).texto == "hola\n\tmundo"
+    for malo in ("", " ", "x" * 2001, "a\x1bb", "\x7f"):
+        with pytest.raises(ValidationError):
+            NuevoComentario.model_validate({"texto": malo})
+
+
+@pytest.mark.parametrize(
+    ("nombre", "placas", "busca"),
+    [("José Peña", "ABC-123", "jose pena"), ("ÁLVARO", "xyz 9", "alvaro"), ("Ana", "ABC-123", "abc123")],
+)
+def test_search_text_is_lowercase_without_accents(nombre: str, placas: str, busca: str) -> None:
+    assert busca in expedientes.texto_busqueda(nombre, placas)
+    assert expedientes.normalizar_texto("PEÑA Ü") == "pena u"
+
+
+@pytest.mark.parametrize(
+    ("cabecera", "version"),
+    [(None, None), ("*", None), ("", None), ("3", 3), ('"3"', 3), ('W/"3"', 3), ("abc", -1)],
+)
+def test_if_match_forms(cabecera: str | None, version: int | None) -> None:
+    assert expedientes.version_esperada(cabecera) == version
+
+
+def _item(estado: Estado, **campos: Any) -> dict[str, Any]:
+    return {"estado": estado.value, **campos}
+
+
+def test_workflow_rules() -> None:
+    listo = {"unidad_terminada": "x", "fecha_entrega": "y"}
+    assert estados.validar_transicion(_item(Estado.INGRESO), Estado.RESTAURACION, Rol.OPERADOR) == Estado.INGRESO
+    assert estados.validar_transicion(_item(Estado.RESTAURACION), Estado.INGRESO, Rol.OPERADOR)
+    assert estados.validar_transicion(_item(Estado.PENDIENTE_DE_SALIDA, **listo), Estado.SALIDA, Rol.OPERADOR)
+    assert estados.validar_transicion(_item(Estado.SALIDA), Estado.PENDIENTE_DE_SALIDA, Rol.ADMINISTRADOR)
+    with pytest.raises(AccesoDenegado):
+        estados.validar_transicion(_item(Estado.SALIDA), Estado.PENDIENTE_DE_SALIDA, Rol.OPERADOR)
+    with pytest.raises(Conflicto, match="ya se encuentra"):
+        estados.validar_transicion(_item(Estado.SALIDA), Estado.SALIDA, Rol.ADMINISTRADOR)
+    with pytest.raises(Conflicto, match="no permitida"):
+        estados.validar_transicion(_item(Estado.INGRESO), Estado.SALIDA, Rol.ADMINISTRADOR)
+    with pytest.raises(Conflicto, match="falta doc_finiquito"):
+        estados.validar_transicion(
+            _item(Estado.PENDIENTE_DE_SALIDA, id_aseguradora=1, **listo), Estado.SALIDA, Rol.ADMINISTRADOR
+        )
