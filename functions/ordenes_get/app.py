@@ -1,0 +1,43 @@
+"""GET /api/ordenes-servicio/{serviceOrderId}: one labor order as received, with its items and state."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import service_orders
+from monitor.auth import PERSONAL
+from monitor.http import MonitorResolver, respuesta
+from monitor.modelos_service_order import INT32_MAX, Error, ErrorValidacion, OrdenServicio
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar la orden de servicio")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.get(
+    "/api/ordenes-servicio/<serviceOrderId>",
+    summary="Una orden de servicio con sus piezas",
+    tags=["Órdenes de servicio"],
+    responses={
+        200: _json(OrdenServicio, "La orden tal como se recibió, con número, estado y cancelación"),
+        400: _json(ErrorValidacion, "serviceOrderId no es un entero válido"),
+        403: _json(Error, "Solo usuarios del taller"),
+        404: _json(Error, "Orden de servicio no encontrada"),
+    },
+)
+def obtener(
+    serviceOrderId: Annotated[int, Path(ge=1, le=INT32_MAX)],
+) -> Response[str]:
+    return respuesta(service_orders.obtener(serviceOrderId))
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,48 @@
+"""GET /api/ordenes-servicio: staff list of labor orders, newest first, by state or claim number."""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor import cursores, service_orders
+from monitor.auth import PERSONAL
+from monitor.http import MonitorResolver, respuesta
+from monitor.modelos_service_order import Error, ErrorValidacion, PaginaOrdenes
+from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las órdenes de servicio")
+
+
+def _json(modelo: type, descripcion: str) -> dict[str, Any]:
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+
+
+@app.get(
+    "/api/ordenes-servicio",
+    summary="Órdenes de servicio recibidas",
+    tags=["Órdenes de servicio"],
+    responses={
+        200: _json(PaginaOrdenes, "Una página de resúmenes, la más reciente primero"),
+        400: _json(ErrorValidacion, "Filtro, límite o cursor inválido"),
+        403: _json(Error, "Solo usuarios del taller"),
+    },
+)
+def listar(
+    estado: Annotated[Literal["Recibida", "Cancelada"] | None, Query()] = None,
+    no_siniestro: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=cursores.LIMITE_MAXIMO)] = cursores.LIMITE_POR_DEFECTO,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[str]:
+    pagina = service_orders.listar(
+        estado=estado, no_siniestro=(no_siniestro or "").strip() or None, limite=limit, cursor=cursor
+    )
+    return respuesta(pagina)
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
