@@ -98,6 +98,14 @@ def cabecera(clave: str) -> dict[str, Any] | None:
     return respuesta
 
 
+def inicio(clave: str, cantidad: int) -> bytes:
+    """The first bytes of an object (a ranged GET), to check what it really is."""
+    with errores():
+        respuesta = cliente().get_object(Bucket=bucket(), Key=clave, Range=f"bytes=0-{cantidad - 1}")
+        datos: bytes = respuesta["Body"].read(cantidad)
+    return datos
+
+
 def formulario_carga(clave: str, content_type: str, tamano_maximo: int, segundos: int) -> dict[str, Any]:
     """Presigned POST: the policy pins the key, the content type and the size range."""
     with errores():

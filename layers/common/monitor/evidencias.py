@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
@@ -116,7 +116,11 @@ def nombre_seguro(nombre: str | None) -> str:
     [A-Za-z0-9._-], no leading dots (no `..`, no hidden files), at most 100 characters."""
     base = re.split(r"[/\\]", nombre or "")[-1]
     base = unicodedata.normalize("NFKD", base)
-    base = "".join(c for c in base if not unicodedata.combining(c))
+    base = "".join(
+        c
+        for c in base
+        if not unicodedata.combining(c) and (c in "\t\n\r" or unicodedata.category(c) not in ("Cc", "Cf"))
+    )
     base = re.sub(r"\s+", "-", base)
     base = re.sub(r"[^A-Za-z0-9._-]", "", base)
     base = re.sub(r"\.{2,}", ".", base)
@@ -149,6 +153,25 @@ def nuevo_id() -> str:
     """Time-sortable (epoch ms in hex) plus randomness: newest first by SK, never guessable in order."""
     milisegundos = int(fechas.reloj().timestamp() * 1000)
     return f"{milisegundos:012x}{secrets.token_hex(5)}"
+
+
+_MARCAS_HEIC = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+
+
+def contenido_es(content_type: str, cabeza: bytes) -> bool:
+    """Magic numbers: the POST policy pins the Content-Type header, not what the bytes are, so an
+    HTML page sent as image/png is caught here."""
+    if content_type == "image/jpeg":
+        return cabeza.startswith(b"\xff\xd8\xff")
+    if content_type == "image/png":
+        return cabeza.startswith(b"\x89PNG\r\n\x1a\n")
+    if content_type == "image/webp":
+        return cabeza[:4] == b"RIFF" and cabeza[8:12] == b"WEBP"
+    if content_type == "image/heic":
+        return cabeza[4:8] == b"ftyp" and cabeza[8:12] in _MARCAS_HEIC
+    if content_type == PDF:
+        return b"%PDF-" in cabeza[:32]  # readers accept a little garbage before the header
+    return False
 
 
 def _estado_visible(item: dict[str, Any], momento: str) -> str:
@@ -235,7 +258,7 @@ def solicitar(no_siniestro: str, solicitud: SolicitudCarga, usuario: int) -> dic
     return {**publico(item, momento=iso(momento)), "upload": formulario}
 
 
-def _rechazar(item: dict[str, Any], motivo: str) -> None:
+def _rechazar(item: dict[str, Any], motivo: str) -> NoReturn:
     """A wrong object is removed before answering, so nothing unchecked stays in the bucket."""
     almacen.borrar_prefijo(str(item["s3_key"]), exacta=True)
     logger.info("Evidencia rechazada", extra={"evidencia": item["id"], "motivo": motivo})
@@ -260,6 +283,8 @@ def confirmar(no_siniestro: str, id_evidencia: str, usuario: int) -> dict[str, A
         _rechazar(item, "El archivo está vacío")
     if real_tamano > TAMANO_MAXIMO:
         _rechazar(item, "El archivo excede el máximo de 25 MB")
+    if not contenido_es(str(item["content_type"]), almacen.inicio(str(item["s3_key"]), 32)):
+        _rechazar(item, f"El contenido del archivo no corresponde a {item['content_type']}")
     try:
         actualizado = tabla.update(
             keys.evidencia(no_siniestro, id_evidencia),
