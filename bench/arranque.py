@@ -1,0 +1,312 @@
+"""Cold init per function: fresh interpreters importing each function the way Lambda does, against
+the floor of a process that only imports boto3 and creates the DynamoDB client.
+
+Every probe is a separate `python -I -S -B bench/sonda.py` process (see sonda.py). Probes are
+interleaved: a floor probe opens every small block of function probes, and each function sample is
+divided by the floor taken just before it in its block, so a burst of load on this shared machine hits
+both sides of the ratio. Rounds repeat until the requested count or the time budget runs out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import construccion
+from bench.estadistica import Resumen, razones
+
+RAIZ = construccion.RAIZ
+SONDA = RAIZ / "bench" / "sonda.py"
+RUNTIME = construccion.TRABAJO / "runtime"
+PYCACHE_FUENTE = construccion.TRABAJO / "pycache-fuente"
+SITE_VENV = Path(next(p for p in sys.path if p.endswith("site-packages")))
+# What the python3.13 Lambda runtime itself provides (/var/runtime); the layer must bring the rest.
+PAQUETES_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six.py")
+BLOQUE = 4  # function probes per floor probe
+# Functions also measured with tracing on and from source (the Tracer and bytecode effects are the same
+# machinery in every function; a sample keeps the run within its time budget).
+MUESTRA = ("authorizer", "health", "auth_login", "expedientes_update", "service_orders_create")
+OBJETIVO = 1.3  # issue 9: every endpoint function <= 1.3x the floor
+OBJETIVO_AUTORIZADOR = 1.2
+OBJETIVO_BYTECODE = 1.05
+
+
+def preparar_runtime() -> Path:
+    """A directory holding only the runtime-provided packages (symlinks into the venv), so a function
+    that needs a package the layer does not ship fails here instead of finding it in the venv."""
+    RUNTIME.mkdir(parents=True, exist_ok=True)
+    for nombre in PAQUETES_RUNTIME:
+        enlace = RUNTIME / nombre
+        if not enlace.exists():
+            enlace.symlink_to(SITE_VENV / nombre)
+    return RUNTIME
+
+
+def entorno_lambda(base: dict[str, str], funcion: str, raiz_tarea: Path, *, traza: bool) -> dict[str, str]:
+    """The variables Lambda and template.yaml set; tracing on means POWERTOOLS_TRACE_DISABLED unset."""
+    entorno = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        **base,
+        "LAMBDA_TASK_ROOT": str(raiz_tarea),
+        "LAMBDA_RUNTIME_DIR": str(RUNTIME),
+        "AWS_LAMBDA_FUNCTION_NAME": f"monitor-{funcion}",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        "_HANDLER": "app.lambda_handler",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "POWERTOOLS_TRACER_CAPTURE_ERROR": "false",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    if traza:
+        entorno.pop("POWERTOOLS_TRACE_DISABLED", None)
+    return entorno
+
+
+@dataclass(frozen=True)
+class Sonda:
+    """One way of starting a fresh process: its sys.path, environment and interpreter flags."""
+
+    modo: str  # "piso" or "funcion"
+    rutas: tuple[str, ...]
+    entorno: dict[str, str]
+    banderas: tuple[str, ...] = ("-I", "-S", "-B")
+
+    def orden(self, python: str, *extra: str) -> list[str]:
+        carga = json.dumps({"modo": self.modo, "rutas": list(self.rutas)})
+        return [python, *self.banderas, *extra, str(SONDA), carga]
+
+    def medir(self, python: str) -> dict[str, object]:
+        hecho = subprocess.run(  # noqa: S603
+            self.orden(python), env=self.entorno, capture_output=True, text=True, check=False, timeout=60
+        )
+        if hecho.returncode != 0:
+            ultima = (hecho.stderr.strip().splitlines() or ["?"])[-1]
+            raise RuntimeError(f"la sonda falló: {ultima}")
+        resultado: dict[str, object] = json.loads(hecho.stdout.strip().splitlines()[-1])
+        return resultado
+
+
+@dataclass
+class Medidas:
+    """Samples per (function, variant); each function sample is paired with the floor taken before it."""
+
+    ms: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    piso_pareado: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    piso: list[float] = field(default_factory=list)
+    # The same in CPU time of the probe process (process_time): robust to other processes' load.
+    cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    piso_cpu_pareado: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    cargados: dict[str, list[str]] = field(default_factory=dict)
+    errores: dict[str, str] = field(default_factory=dict)
+    rondas: int = 0
+
+
+@dataclass(frozen=True)
+class FilaArranque:
+    funcion: str
+    init: Resumen | None
+    piso: Resumen | None
+    razon: Resumen | None
+    razon_cpu: Resumen | None
+    traza_extra_ms: float | None
+    bytecode: Resumen | None
+    cargados: list[str]
+    error: str | None = None
+
+    @property
+    def objetivo(self) -> float:
+        return OBJETIVO_AUTORIZADOR if self.funcion == "authorizer" else OBJETIVO
+
+
+class Arranque:
+    """Plans the probes for every function and variant, runs the rounds and summarises them."""
+
+    def __init__(self, python: str, build: Path | None, base: dict[str, str]) -> None:
+        self.python = python
+        self.build = build
+        self.base = base
+        self.runtime = preparar_runtime()
+        self.funciones = [f for f in construccion.funciones() if f.existe]
+
+    def _sonda_build(self, f: construccion.Funcion, *, traza: bool) -> Sonda | None:
+        if self.build is None or not (self.build / f.logico / "app.py").is_file():
+            return None
+        tarea = self.build / f.logico
+        capa = self.build / "CommonLayer" / "python"
+        return Sonda(
+            "funcion",
+            (str(tarea), str(capa), str(self.runtime)),
+            entorno_lambda(self.base, f.nombre, tarea, traza=traza),
+        )
+
+    def _sonda_fuente(self, f: construccion.Funcion) -> Sonda:
+        """Source tree with a warm bytecode cache kept in bench/.work (the tree itself stays untouched)."""
+        rutas = (str(f.codigo), str(RAIZ / "layers" / "common"), str(SITE_VENV))
+        entorno = entorno_lambda(self.base, f.nombre, f.codigo, traza=False)
+        return Sonda("funcion", rutas, entorno, ("-I", "-S", "-X", f"pycache_prefix={PYCACHE_FUENTE}"))
+
+    def piso(self) -> Sonda:
+        return Sonda("piso", (str(self.runtime),), entorno_lambda(self.base, "piso", self.runtime, traza=False))
+
+    def plan(self) -> list[tuple[str, str, Sonda]]:
+        """(function, variant, probe) for one round: 'build' for all, 'traza' and 'fuente' for MUESTRA."""
+        tareas: list[tuple[str, str, Sonda]] = []
+        for f in self.funciones:
+            sonda = self._sonda_build(f, traza=False)
+            if sonda is not None:
+                tareas.append((f.nombre, "build", sonda))
+            if f.nombre in MUESTRA:
+                traza = self._sonda_build(f, traza=True)
+                if traza is not None:
+                    tareas.append((f.nombre, "traza", traza))
+                tareas.append((f.nombre, "fuente", self._sonda_fuente(f)))
+        return tareas
+
+    def calentar(self, tareas: list[tuple[str, str, Sonda]]) -> None:
+        """One untimed run of each source probe fills the bytecode cache ('warm __pycache__')."""
+        for _, variante, sonda in tareas:
+            if variante == "fuente":
+                sonda.medir(self.python)
+
+    def medir(self, rondas: int, minimo: int, presupuesto_s: float, paralelo: int = 1) -> Medidas:
+        """Rounds of shuffled blocks (one floor + BLOQUE function probes each), `paralelo` blocks at a time.
+
+        Running two blocks at once halves the wall time on a 2-CPU machine; every sample is still divided
+        by the floor of its own block, taken under the same contention.
+        """
+        medidas = Medidas()
+        tareas = self.plan()
+        piso = self.piso()
+        try:
+            self.calentar(tareas)
+        except RuntimeError as exc:
+            medidas.errores["(calentamiento)"] = str(exc)
+        inicio = time.monotonic()
+        azar = random.Random(9)  # noqa: S311 - shuffling probe order, not security
+        cerrojo = threading.Lock()
+        with ThreadPoolExecutor(max_workers=max(1, paralelo)) as ejecutor:
+            for ronda in range(rondas):
+                if ronda >= minimo and time.monotonic() - inicio > presupuesto_s:
+                    break
+                orden = tareas[:]
+                azar.shuffle(orden)
+                bloques = [orden[i : i + BLOQUE] for i in range(0, len(orden), BLOQUE)]
+                list(ejecutor.map(lambda bloque: self._bloque(bloque, piso, medidas, cerrojo), bloques))
+                medidas.rondas = ronda + 1
+        return medidas
+
+    def _bloque(
+        self, bloque: list[tuple[str, str, Sonda]], piso: Sonda, medidas: Medidas, cerrojo: threading.Lock
+    ) -> None:
+        medida_piso = piso.medir(self.python)
+        valor_piso = float(medida_piso["total_ms"])  # type: ignore[arg-type]
+        cpu_piso = float(medida_piso["cpu_ms"])  # type: ignore[arg-type]
+        with cerrojo:
+            medidas.piso.append(valor_piso)
+        for nombre, variante, sonda in bloque:
+            if nombre in medidas.errores:
+                continue
+            try:
+                resultado = sonda.medir(self.python)
+            except RuntimeError as exc:
+                medidas.errores[nombre] = str(exc)
+                continue
+            with cerrojo:
+                medidas.ms[(nombre, variante)].append(float(resultado["total_ms"]))  # type: ignore[arg-type]
+                medidas.piso_pareado[(nombre, variante)].append(valor_piso)
+                medidas.cpu[(nombre, variante)].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
+                medidas.piso_cpu_pareado[(nombre, variante)].append(cpu_piso)
+                if variante == "build":
+                    medidas.cargados[nombre] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
+
+    def filas(self, medidas: Medidas) -> list[FilaArranque]:
+        """One row per function of the template; those without code yet come out empty ("pendiente")."""
+        filas = []
+        for f in construccion.funciones():
+            muestras = medidas.ms.get((f.nombre, "build"), [])
+            if not muestras:
+                error = medidas.errores.get(f.nombre)
+                filas.append(FilaArranque(f.nombre, None, None, None, None, None, None, [], error))
+                continue
+            pisos = medidas.piso_pareado[(f.nombre, "build")]
+            relativas = razones(muestras, pisos)
+            cpu = self._relativas_cpu(medidas, f.nombre, "build")
+            traza = self._relativas_cpu(medidas, f.nombre, "traza")
+            fuente = self._relativas_cpu(medidas, f.nombre, "fuente")
+            # Variant against variant (Tracer on, source tree) in CPU time, each first divided by the floor of
+            # its block: what is compared is the work done, which wall-clock noise would otherwise swamp.
+            piso_cpu = Resumen.de([c for v in medidas.piso_cpu_pareado.values() for c in v]).mediana
+            extra = (Resumen.de(traza).mediana - Resumen.de(cpu).mediana) * piso_cpu if traza else None
+            bytecode = Resumen.de(razones(cpu, fuente)) if fuente and len(fuente) == len(cpu) else None
+            filas.append(
+                FilaArranque(
+                    f.nombre,
+                    Resumen.de(muestras),
+                    Resumen.de(pisos),
+                    Resumen.de(relativas),
+                    Resumen.de(cpu),
+                    extra,
+                    bytecode,
+                    medidas.cargados.get(f.nombre, []),
+                    medidas.errores.get(f.nombre),
+                )
+            )
+        return filas
+
+    @staticmethod
+    def _relativas_cpu(medidas: Medidas, nombre: str, variante: str) -> list[float]:
+        return razones(medidas.cpu.get((nombre, variante), []), medidas.piso_cpu_pareado.get((nombre, variante), []))
+
+    def importtime(self, nombre: str) -> list[tuple[str, float, float]]:
+        """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
+        f = next(f for f in self.funciones if f.nombre == nombre)
+        sonda = self._sonda_build(f, traza=False) or self._sonda_fuente(f)
+        hecho = subprocess.run(  # noqa: S603
+            sonda.orden(self.python, "-X", "importtime"),
+            env=sonda.entorno,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        filas = []
+        for linea in hecho.stderr.splitlines():
+            if not linea.startswith("import time:") or "imported package" in linea:
+                continue
+            propio, acumulado, modulo = (p.strip() for p in linea.removeprefix("import time:").split("|"))
+            filas.append((modulo, int(acumulado) / 1000, int(propio) / 1000))
+        filas.sort(key=lambda fila: fila[1], reverse=True)
+        return filas
+
+
+def por_paquete(filas: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
+    """Self time summed by top-level package: where the milliseconds actually go (no double counting)."""
+    suma: dict[str, float] = defaultdict(float)
+    for modulo, _acumulado, propio in filas:
+        suma[modulo.split(".")[0]] += propio
+    return sorted(suma.items(), key=lambda par: par[1], reverse=True)
+
+
+def entorno_base() -> dict[str, str]:
+    """AwsLocal.entorno() for resources that need not exist: nothing is called at init."""
+    from tools.aws_local import AwsLocal
+
+    local = AwsLocal(endpoint="http://127.0.0.1:9", tabla="bench-tabla", secreto="bench/firma", bucket="bench-ev")
+    return {**local.entorno(), "POWERTOOLS_TRACE_DISABLED": "true"}
+
+
+def python_313() -> str:
+    """The base interpreter behind the venv (the same CPython the layer's bytecode was compiled for)."""
+    return os.path.realpath(getattr(sys, "_base_executable", sys.executable))

@@ -1,0 +1,761 @@
+"""Warm latency of the hot endpoints, in-process against moto's server on loopback, each beside its floor:
+the DynamoDB requests the endpoint fundamentally needs (docs/data-model.md), sent with a bare boto3 client.
+
+Fixtures are created through the handlers themselves (expedientes_create, service_orders_create), so the
+items have the shape production writes. A scenario whose function does not exist yet is reported as
+"pendiente" instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import gzip
+import hashlib
+import hmac
+import itertools
+import json
+import logging
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bench.dynamo import Llamada, Observador
+from tools import aws_local, eventos, funciones
+
+Evento = dict[str, Any]
+CUERPO_EXPEDIENTE = {
+    "nombre_cliente": "Juan García",
+    "telefono_cliente": "555-100-2000",
+    "correo_cliente": "juan@example.com",
+    "marca": "Toyota",
+    "modelo": "Corolla",
+    "tipo": "Sedán",
+    "color": "Blanco",
+    "placas": "ABC-123",
+    "factura": "F-00123",
+    "orden": "OT-2024-045",
+    "asesor": "María López",
+    "observaciones": "Daño lateral derecho severo.",
+    "fecha_ingreso": "2024-03-15",
+    "fecha_entrega": "2024-04-15",
+    "id_aseguradora": 1,
+}
+# GET /api/expedientes is measured with ?limit=10 over 20 expedientes: moto's response serializer costs
+# ~20 ms per listed item on a loaded 2-core machine, which would swamp the handler and the time budget
+# with the default page of 50. Handler and floor ask for the same page, so the ratio stays fair.
+LIMITE_LISTA = 10
+EXPEDIENTES_LISTA = 20
+LOTE = 25  # calls between clean-ups
+
+
+def orden_servicio(sid: int, no_siniestro: str) -> dict[str, Any]:
+    """The seed's example order (infopiezas), two items, accented names as a real sender would send."""
+    item = {
+        "itemId": 101,
+        "itemCode": "DEF-DEL",
+        "itemName": "Defensa delantera",
+        "itemQuantity": 1,
+        "itemActionId": 2,
+        "itemActionName": "Reparar",
+        "workshopServiceId": 7,
+        "workshopServiceCode": "HOJ",
+        "workshopServiceName": "Hojalatería",
+        "workshopServicePrice": 1850.50,
+        "otherCosts": 0,
+    }
+    return {
+        "serviceOrderId": sid,
+        "serviceOrderGuid": str(uuid.uuid4()),
+        "requestId": 5512,
+        "claimId": 9921,
+        "insuranceClaimNumber": no_siniestro,
+        "deliveryDays": 5,
+        "createdOnUtcDate": "2024-03-16T14:37:26.903Z",
+        "createdByEmailAddress": "ajustador@aseguradora.example",
+        "createdByDisplayName": "Ana Peña",
+        "workshopPersonTaxId": "131-12345-6",
+        "workshopPersonName": "Taller Monitor",
+        "subTotalAmount": 3701.00,
+        "differenceAmount": 0,
+        "deductibleAmount": 500.00,
+        "taxTotalAmount": 592.16,
+        "comments": "Reparar defensa y faro",
+        "items": [item, {**item, "itemId": 102, "itemName": "Faro izquierdo", "workshopServicePrice": 0}],
+    }
+
+
+@contextmanager
+def sin_stdout() -> Iterator[None]:
+    """Powertools logs and EMF metrics go to stdout as in Lambda; keep them off the report."""
+    sys.stdout.flush()
+    guardado = os.dup(1)
+    nulo = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nulo, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(guardado, 1)
+        os.close(guardado)
+        os.close(nulo)
+
+
+@dataclass
+class Escenario:
+    """One endpoint: a fresh event per call (built outside the timing), the check of its answer, its floor."""
+
+    nombre: str
+    funcion: str
+    evento: Callable[[int], Evento]
+    esperado: set[int]
+    piso: Callable[[int], None]
+    kdf: Callable[[], object] | None = None
+    pendiente: str | None = None
+
+
+@dataclass
+class Tiempos:
+    handler: list[float] = field(default_factory=list)
+    piso: list[float] = field(default_factory=list)
+    kdf: list[float] = field(default_factory=list)
+
+
+class Banco:
+    """The local AWS, the callers and the fixtures every scenario shares."""
+
+    def __init__(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+        # A fresh prefix: never the resources of a shell that exported a running gateway's variables.
+        for variable in (
+            "AWS_ENDPOINT_URL",
+            "DYNAMODB_ENDPOINT_URL",
+            "MONITOR_TABLE",
+            "MONITOR_JWT_SECRET_ID",
+            "MONITOR_BUCKET",
+        ):
+            os.environ.pop(variable, None)
+        self.local = aws_local.iniciar(prefijo=f"bench-{uuid.uuid4().hex[:6]}")
+        os.environ.update(self.local.entorno())
+        # Imported only now: monitor.settings reads the environment once, and it must be this one.
+        import boto3
+        from botocore.config import Config
+
+        boto3.setup_default_session(region_name=aws_local.REGION)
+        from monitor import semilla, tabla
+        from monitor.settings import settings
+
+        settings.cache_clear()
+        semilla.sembrar("admin", "admin-" + uuid.uuid4().hex)
+        self.tabla = settings().tabla
+        self.cliente_capa = tabla.cliente()
+        self.observador = Observador()
+        self.observador.instalar_scan(self.cliente_capa)
+        # The floor's client is configured like the layer's (monitor.tabla.cliente), only bare.
+        config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
+        self.crudo = boto3.client("dynamodb", endpoint_url=self.local.endpoint, config=config)
+        self.modulos: dict[str, Any] = {}
+        self._ids = itertools.count(1)  # serviceOrderIds: the moto server is new, so are the ids
+
+    # ---- calling handlers the way API Gateway does
+    def modulo(self, nombre: str) -> Any:
+        if nombre not in self.modulos:
+            self.modulos[nombre] = funciones.cargar(nombre)
+        return self.modulos[nombre]
+
+    def llamar(self, nombre: str, evento: Evento, esperado: set[int]) -> Any:
+        respuesta = self.modulo(nombre).lambda_handler(evento, funciones.Contexto(function_name=nombre))
+        estado = respuesta.get("statusCode", 200) if isinstance(respuesta, dict) else None
+        if "policyDocument" in (respuesta or {}):
+            efecto = respuesta["policyDocument"]["Statement"][0]["Effect"]
+            estado = 200 if efecto == "Allow" else 401
+        if estado not in esperado:
+            raise RuntimeError(f"{nombre} respondió {estado}: {str(respuesta.get('body'))[:300]}")
+        return respuesta
+
+    @staticmethod
+    def evento(
+        metodo: str,
+        recurso: str,
+        *,
+        ruta: dict[str, str] | None = None,
+        cuerpo: Any = None,
+        llamante: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+    ) -> Evento:
+        camino = recurso
+        for clave, valor in (ruta or {}).items():
+            camino = camino.replace("{" + clave + "}", valor)
+        texto = cuerpo if isinstance(cuerpo, (str, bytes)) or cuerpo is None else json.dumps(cuerpo)
+        cabeceras = {"Content-Type": ["application/json"], **{k: [v] for k, v in (headers or {}).items()}}
+        return eventos.evento_rest(
+            metodo,
+            recurso,
+            camino,
+            cuerpo=texto,
+            parametros_ruta=ruta,
+            query={k: [v] for k, v in (query or {}).items()},
+            headers=cabeceras,
+            autorizador=llamante,
+        )
+
+    def nuevo_id(self) -> int:
+        return next(self._ids)
+
+    def siniestro(self, etiqueta: str) -> str:
+        return f"BENCH-{etiqueta}-{uuid.uuid4().hex[:6].upper()}"
+
+    def detener(self) -> None:
+        self.local.detener()
+
+
+@dataclass
+class Personal:
+    """A staff user with a real token and the context the authorizer would hand to functions."""
+
+    id: int
+    username: str
+    password: str
+    token: str
+    hash: str
+
+    @property
+    def contexto(self) -> dict[str, Any]:
+        return {"principalId": str(self.id), "username": self.username, "rol": "Operador"}
+
+
+@dataclass
+class Integracion:
+    """An insurer platform's client (signature required), with its token and signing key."""
+
+    client_id: str
+    hmac_key: str
+    token: str
+
+    @property
+    def contexto(self) -> dict[str, Any]:
+        return {"principalId": self.client_id, "username": self.client_id, "rol": "Integracion", "id_aseguradora": 1}
+
+    def firmar(self, cuerpo: str) -> dict[str, str]:
+        firma = hmac.new(self.hmac_key.encode(), cuerpo.encode("utf-8"), hashlib.sha256).hexdigest()
+        return {"X-Infopiezas-Hmac-Sha256": firma, "X-Infopiezas-Topic": "serviceorders/create"}
+
+
+def crear_personal(banco: Banco) -> Personal:
+    from monitor import usuarios
+    from monitor.auth import Rol, emitir_token
+
+    username = f"bench-op-{uuid.uuid4().hex[:6]}"
+    password = "clave-" + uuid.uuid4().hex[:12]
+    item = usuarios.crear(nombre="Operador de banco", username=username, password=password, rol=Rol.OPERADOR)
+    guardado = usuarios.obtener(int(item["id"]), consistente=True) or {}
+    token = emitir_token(sub=str(item["id"]), username=username, rol=Rol.OPERADOR, version=1, ttl=3600)
+    return Personal(int(item["id"]), username, password, token, str(guardado.get("hash", "")))
+
+
+def crear_integracion() -> Integracion:
+    from monitor import clientes
+    from monitor.auth import Rol, emitir_token
+
+    item = clientes.crear(nombre="Aseguradora de banco", id_aseguradora=1, exigir_firma=True)
+    token = emitir_token(
+        sub=item["client_id"], username=item["client_id"], rol=Rol.INTEGRACION, version=1, ttl=3600, id_aseguradora=1
+    )
+    return Integracion(item["client_id"], item["hmac_key"], token)
+
+
+def crear_expediente(banco: Banco, op: Personal, no: str) -> None:
+    cuerpo = {**CUERPO_EXPEDIENTE, "no_siniestro": no}
+    banco.llamar(
+        "expedientes_create", banco.evento("POST", "/api/expedientes", cuerpo=cuerpo, llamante=op.contexto), {201}
+    )
+
+
+def cambiar_estado(banco: Banco, op: Personal, no: str, estado: str) -> None:
+    evento = banco.evento(
+        "PATCH",
+        "/api/expedientes/{no_siniestro}/estado",
+        ruta={"no_siniestro": no},
+        cuerpo={"estado": estado},
+        llamante=op.contexto,
+    )
+    banco.llamar("expedientes_estado", evento, {200})
+
+
+def evento_orden(banco: Banco, cliente: Integracion, sid: int, no: str) -> Evento:
+    texto = json.dumps(orden_servicio(sid, no))
+    return banco.evento(
+        "POST", "/serviceOrders", cuerpo=texto, llamante=cliente.contexto, headers=cliente.firmar(texto)
+    )
+
+
+def evento_cancelacion(banco: Banco, cliente: Integracion, sid: int) -> Evento:
+    texto = json.dumps(
+        {
+            "serviceOrderId": sid,
+            "comments": "El asegurado desistió",
+            "cancelledByEmailAddress": "ajustador@aseguradora.example",
+            "cancelledByDisplayName": "Ana Peña",
+        }
+    )
+    return banco.evento(
+        "POST",
+        "/serviceOrders/{serviceOrderId}/cancel",
+        ruta={"serviceOrderId": str(sid)},
+        cuerpo=texto,
+        llamante=cliente.contexto,
+        headers=cliente.firmar(texto),
+    )
+
+
+# ---- floors: the requests of docs/data-model.md, parameters prepared once, sent with the bare client
+class Limpieza:
+    """Deletes what the timed loops wrote, between batches (never inside the timing).
+
+    moto deep-copies the whole table for every TransactWriteItems and walks every item for a GSI Query,
+    so a table that grows with each iteration would make later iterations slower than earlier ones.
+    """
+
+    def __init__(self, banco: Banco) -> None:
+        self.c = banco.crudo
+        self.t = banco.tabla
+
+    def _borrar(self, claves: list[dict[str, Any]]) -> None:
+        for inicio in range(0, len(claves), 25):
+            pendientes: dict[str, Any] = {self.t: [{"DeleteRequest": {"Key": k}} for k in claves[inicio : inicio + 25]]}
+            while pendientes:
+                pendientes = self.c.batch_write_item(RequestItems=pendientes).get("UnprocessedItems") or {}
+
+    def coleccion(self, no: str, prefijo: str) -> None:
+        """Every `<prefijo>…` item in an expediente's partition (audit, history or order links)."""
+        paginador = self.c.get_paginator("query")
+        claves = [
+            {"PK": i["PK"], "SK": i["SK"]}
+            for pagina in paginador.paginate(
+                TableName=self.t,
+                KeyConditionExpression="PK = :pk AND begins_with(SK, :p)",
+                ExpressionAttributeValues={":pk": {"S": f"EXP#{no}"}, ":p": {"S": prefijo}},
+                ProjectionExpression="PK, SK",
+            )
+            for i in pagina.get("Items", [])
+        ]
+        self._borrar(claves)
+
+    def ordenes(self, sids: list[int]) -> None:
+        self._borrar([{"PK": {"S": f"OS#{sid:010d}"}, "SK": {"S": "OS"}} for sid in sids])
+        sids.clear()
+
+
+class Pisos:
+    """Bare boto3 equivalents of each endpoint's DynamoDB work, on their own items so they never collide."""
+
+    def __init__(self, banco: Banco) -> None:
+        from boto3.dynamodb.types import TypeSerializer
+
+        self.b = banco
+        self.c = banco.crudo
+        self.t = banco.tabla
+        self.ser = TypeSerializer()
+        self.ordenes: list[int] = []  # created by the floor, waiting for the floor's cancel
+        self.canceladas: list[int] = []  # cancelled by the floor, waiting for clean-up
+
+    def _s(self, valor: Any) -> dict[str, Any]:
+        return self.ser.serialize(valor)  # type: ignore[no-any-return]
+
+    def _clave(self, pk: str, sk: str) -> dict[str, Any]:
+        return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+    def autorizador(self, id_usuario: int) -> Callable[[int], None]:
+        clave = self._clave(f"USUARIO#{id_usuario}", "USUARIO")
+        return lambda _i: self.c.get_item(TableName=self.t, Key=clave)
+
+    def login(self, op: Personal) -> Callable[[int], None]:
+        claves = [self._clave(f"USERNAME#{op.username}", "USERNAME"), self._clave(f"LOGIN#{op.username}", "FALLOS")]
+        usuario = self._clave(f"USUARIO#{op.id}", "USUARIO")
+
+        def piso(_i: int) -> None:
+            self.c.batch_get_item(RequestItems={self.t: {"Keys": claves, "ConsistentRead": True}})
+            self.c.get_item(TableName=self.t, Key=usuario)
+
+        return piso
+
+    def detalle(self, no: str) -> Callable[[int], None]:
+        valores = {":pk": {"S": f"EXP#{no}"}, ":desde": {"S": "EXP"}, ":hasta": {"S": "OS$"}}
+        aseguradora = self._clave("ASEGURADORAS", "ASEG#0000000001")
+
+        def piso(_i: int) -> None:
+            self.c.query(
+                TableName=self.t,
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :desde AND :hasta",
+                ExpressionAttributeValues=valores,
+            )
+            self.c.get_item(TableName=self.t, Key=aseguradora)
+
+        return piso
+
+    def lista(self) -> Callable[[int], None]:
+        def piso(_i: int) -> None:
+            self.c.query(
+                TableName=self.t,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": "EXPEDIENTES"}},
+                ScanIndexForward=False,
+                Limit=LIMITE_LISTA,
+            )
+
+        return piso
+
+    def _leer_y_escribir(
+        self, no: str, expresion: str, valores: Callable[[int], dict[str, Any]], nuevo: str
+    ) -> Callable[[int], None]:
+        """GetItem (consistent) then one TransactWrite: Update conditioned on the version read + Put of a log item."""
+        clave = self._clave(f"EXP#{no}", "EXP")
+
+        def piso(i: int) -> None:
+            leido = self.c.get_item(TableName=self.t, Key=clave, ConsistentRead=True)["Item"]
+            version = int(leido["version"]["N"])
+            momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+            self.c.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.t,
+                            "Key": clave,
+                            "UpdateExpression": expresion + ", #version = :version",
+                            "ConditionExpression": "#version = :leida",
+                            "ExpressionAttributeNames": {"#version": "version"},
+                            "ExpressionAttributeValues": {
+                                **valores(i),
+                                ":version": {"N": str(version + 1)},
+                                ":leida": {"N": str(version)},
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {
+                                **self._clave(f"EXP#{no}", f"{nuevo}#{momento}#{uuid.uuid4().hex[:8]}"),
+                                "tipo": {"S": "bench"},
+                                "fecha": {"S": momento},
+                                "usuario": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+                                "cambios": {"L": [{"M": {"campo": {"S": "observaciones"}, "nuevo": {"S": str(i)}}}]},
+                            },
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+
+        return piso
+
+    def actualizar(self, no: str) -> Callable[[int], None]:
+        return self._leer_y_escribir(no, "SET observaciones = :o", lambda i: {":o": {"S": f"Revisión {i}"}}, "AUD")
+
+    def estado(self, no: str) -> Callable[[int], None]:
+        siguiente = itertools.cycle(["Restauracion", "Ingreso"])
+        return self._leer_y_escribir(no, "SET estado = :e", lambda _i: {":e": {"S": next(siguiente)}}, "HIST")
+
+    def recepcion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
+        """BatchGet (client + order) + counter + TransactWrite (order + number + link), as the data model says."""
+        plantilla = json.loads(json.dumps(orden_servicio(1, no)), parse_float=Decimal)
+        cuerpo = json.dumps(orden_servicio(1, no)).encode()
+        base = {k: self._s(v) for k, v in plantilla.items()}
+        base["payload_gzip"] = {"B": gzip.compress(cuerpo, mtime=0)}
+        clave_cliente = self._clave(f"CLIENTE#{cliente.client_id}", "CLIENTE")
+
+        def piso(_i: int) -> None:
+            sid = self.b.nuevo_id()
+            pk = f"OS#{sid:010d}"
+            self.c.batch_get_item(
+                RequestItems={self.t: {"Keys": [clave_cliente, self._clave(pk, "OS")], "ConsistentRead": True}}
+            )
+            numero = self.c.update_item(
+                TableName=self.t,
+                Key=self._clave("CONTADOR#bench", "CONTADOR"),
+                UpdateExpression="ADD valor :uno",
+                ExpressionAttributeValues={":uno": {"N": "1"}},
+                ReturnValues="ALL_NEW",
+            )["Attributes"]["valor"]["N"]
+            orden = {
+                **copy.copy(base),
+                **self._clave(pk, "OS"),
+                "serviceOrderNumber": {"S": f"BN-{numero}"},
+                "estado": {"S": "Recibida"},
+            }
+            orden["serviceOrderId"] = {"N": str(sid)}
+            nuevo = "attribute_not_exists(PK)"
+            self.c.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self.t, "Item": orden, "ConditionExpression": nuevo}},
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {**self._clave(f"OSNUM#BN-{numero}", "OSNUM"), "serviceOrderId": {"N": str(sid)}},
+                            "ConditionExpression": nuevo,
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {**self._clave(f"EXP#{no}", pk), "estado": {"S": "Recibida"}},
+                            "ConditionExpression": nuevo,
+                        }
+                    },
+                ]
+            )
+            self.ordenes.append(sid)
+
+        return piso
+
+    def cancelacion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
+        """BatchGet (client + order) + TransactWrite (update order, put link, check the expediente's state)."""
+        clave_cliente = self._clave(f"CLIENTE#{cliente.client_id}", "CLIENTE")
+
+        def piso(_i: int) -> None:
+            sid = self.ordenes.pop(0)
+            self.canceladas.append(sid)
+            pk = f"OS#{sid:010d}"
+            self.c.batch_get_item(
+                RequestItems={self.t: {"Keys": [clave_cliente, self._clave(pk, "OS")], "ConsistentRead": True}}
+            )
+            self.c.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.t,
+                            "Key": self._clave(pk, "OS"),
+                            "UpdateExpression": "SET estado = :c",
+                            "ConditionExpression": "estado = :r",
+                            "ExpressionAttributeValues": {":c": {"S": "Cancelada"}, ":r": {"S": "Recibida"}},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {**self._clave(f"EXP#{no}", pk), "estado": {"S": "Cancelada"}},
+                        }
+                    },
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.t,
+                            "Key": self._clave(f"EXP#{no}", "EXP"),
+                            "ConditionExpression": "attribute_not_exists(PK) OR estado = :i",
+                            "ExpressionAttributeValues": {":i": {"S": "Ingreso"}},
+                        }
+                    },
+                ]
+            )
+
+        return piso
+
+
+def kdf(op: Personal) -> Callable[[], object]:
+    """The login's scrypt verification alone, with the parameters stored in the user's hash."""
+    _, n, r, p, sal, _esperado = op.hash.split("$")
+    sal_bytes = base64.b64decode(sal)
+    return lambda: hashlib.scrypt(op.password.encode(), salt=sal_bytes, n=int(n), r=int(r), p=int(p), dklen=32)
+
+
+def existe(nombre: str) -> bool:
+    return (funciones.FUNCIONES / nombre / "app.py").is_file()
+
+
+@dataclass
+class Grupo:
+    """Scenarios measured in the same loop (an order is created, then cancelled), and the clean-up they need."""
+
+    escenarios: list[Escenario]
+    limpiar: Callable[[], None] = lambda: None
+
+
+def _pendientes(motivo: str) -> list[Grupo]:
+    nombres = (
+        ("GET detalle", "expedientes_get"),
+        ("PUT", "expedientes_update"),
+        ("GET lista", "expedientes_list"),
+        ("PATCH estado", "expedientes_estado"),
+        ("POST /serviceOrders", "service_orders_create"),
+        ("cancel", "service_orders_cancel"),
+    )
+    return [Grupo([Escenario(n, f, lambda _i: {}, set(), lambda _i: None, pendiente=motivo)]) for n, f in nombres]
+
+
+def grupos(banco: Banco) -> list[Grupo]:
+    """Fixtures first (through the handlers), then the scenarios of every hot endpoint."""
+    pisos, limpieza = Pisos(banco), Limpieza(banco)
+    op = crear_personal(banco)
+    cliente = crear_integracion()
+    evento_aut = eventos.evento_autorizador(f"Bearer {op.token}", "GET", "/api/expedientes")
+    login = banco.evento("POST", "/api/auth/login", cuerpo={"usuario": op.username, "password": op.password})
+    resultado = [
+        Grupo([Escenario("authorizer", "authorizer", lambda _i: evento_aut, {200}, pisos.autorizador(op.id))]),
+        Grupo([Escenario("login", "auth_login", lambda _i: login, {200}, pisos.login(op), kdf=kdf(op))]),
+    ]
+    if not existe("expedientes_create"):
+        return resultado + _pendientes("functions/expedientes_create no existe (fixtures)")
+    nos = _fixtures(banco, op, cliente)
+    return [
+        *resultado,
+        *_grupos_expedientes(banco, op, nos, pisos, limpieza),
+        _grupo_ordenes(banco, cliente, nos, pisos, limpieza),
+    ]
+
+
+def _fixtures(banco: Banco, op: Personal, cliente: Integracion) -> dict[str, str]:
+    """One expediente per scenario side (handler H, floor P), plus enough for a full list page."""
+    nos = {clave: banco.siniestro(clave) for clave in ("DET", "PUTH", "PUTP", "ESTH", "ESTP", "OSH", "OSP")}
+    for no in nos.values():
+        crear_expediente(banco, op, no)
+    for _ in range(EXPEDIENTES_LISTA - len(nos)):
+        crear_expediente(banco, op, banco.siniestro("LST"))
+    # A detail with a realistic collection: two state changes and a linked service order.
+    if existe("expedientes_estado"):
+        cambiar_estado(banco, op, nos["DET"], "Restauracion")
+        cambiar_estado(banco, op, nos["DET"], "Ingreso")
+    if existe("service_orders_create"):
+        banco.llamar("service_orders_create", evento_orden(banco, cliente, banco.nuevo_id(), nos["DET"]), {201})
+    return nos
+
+
+def _grupos_expedientes(
+    banco: Banco, op: Personal, nos: dict[str, str], pisos: Pisos, limpieza: Limpieza
+) -> list[Grupo]:
+    detalle = banco.evento(
+        "GET", "/api/expedientes/{no_siniestro}", ruta={"no_siniestro": nos["DET"]}, llamante=op.contexto
+    )
+    listado = banco.evento("GET", "/api/expedientes", llamante=op.contexto, query={"limit": str(LIMITE_LISTA)})
+    destinos = itertools.cycle(["Restauracion", "Ingreso"])
+
+    def evento_put(i: int) -> Evento:
+        cuerpo = {"observaciones": f"Revisión {i}"}
+        ruta = {"no_siniestro": nos["PUTH"]}
+        return banco.evento("PUT", "/api/expedientes/{no_siniestro}", ruta=ruta, cuerpo=cuerpo, llamante=op.contexto)
+
+    def evento_estado(_i: int) -> Evento:
+        ruta = {"no_siniestro": nos["ESTH"]}
+        recurso = "/api/expedientes/{no_siniestro}/estado"
+        return banco.evento("PATCH", recurso, ruta=ruta, cuerpo={"estado": next(destinos)}, llamante=op.contexto)
+
+    def limpiar(prefijo: str, *claves: str) -> Callable[[], None]:
+        def borrar() -> None:
+            for clave in claves:
+                limpieza.coleccion(nos[clave], prefijo)
+
+        return borrar
+
+    return [
+        Grupo([Escenario("GET detalle", "expedientes_get", lambda _i: detalle, {200}, pisos.detalle(nos["DET"]))]),
+        Grupo(
+            [Escenario("PUT", "expedientes_update", evento_put, {200}, pisos.actualizar(nos["PUTP"]))],
+            limpiar("AUD#", "PUTH", "PUTP"),
+        ),
+        Grupo([Escenario("GET lista", "expedientes_list", lambda _i: listado, {200}, pisos.lista())]),
+        Grupo(
+            [Escenario("PATCH estado", "expedientes_estado", evento_estado, {200}, pisos.estado(nos["ESTP"]))],
+            limpiar("HIST#", "ESTH", "ESTP"),
+        ),
+    ]
+
+
+def _grupo_ordenes(banco: Banco, cliente: Integracion, nos: dict[str, str], pisos: Pisos, limpieza: Limpieza) -> Grupo:
+    """Create and cancel in one loop: every order created in an iteration is cancelled in the same one."""
+    creadas: list[int] = []
+    canceladas: list[int] = []
+
+    def evento_creacion(_i: int) -> Evento:
+        sid = banco.nuevo_id()
+        creadas.append(sid)
+        return evento_orden(banco, cliente, sid, nos["OSH"])
+
+    def evento_cancelar(_i: int) -> Evento:
+        sid = creadas.pop(0)
+        canceladas.append(sid)
+        return evento_cancelacion(banco, cliente, sid)
+
+    def limpiar() -> None:
+        limpieza.ordenes(canceladas)
+        limpieza.ordenes(pisos.canceladas)
+        limpieza.coleccion(nos["OSH"], "OS#")
+        limpieza.coleccion(nos["OSP"], "OS#")
+
+    crear = Escenario(
+        "POST /serviceOrders", "service_orders_create", evento_creacion, {201}, pisos.recepcion(cliente, nos["OSP"])
+    )
+    cancelar = Escenario(
+        "cancel", "service_orders_cancel", evento_cancelar, {200}, pisos.cancelacion(cliente, nos["OSP"])
+    )
+    return Grupo([crear, cancelar], limpiar)
+
+
+def marcar_pendientes(lista: list[Grupo]) -> None:
+    for grupo in lista:
+        for escenario in grupo.escenarios:
+            if escenario.pendiente is None and not existe(escenario.funcion):
+                escenario.pendiente = f"functions/{escenario.funcion} no existe"
+        if any(e.pendiente for e in grupo.escenarios):
+            for escenario in grupo.escenarios:  # an order cannot be cancelled if it cannot be created
+                escenario.pendiente = escenario.pendiente or "depende de un escenario pendiente"
+
+
+def _una_vez(banco: Banco, escenario: Escenario, i: int, tiempos: Tiempos | None) -> None:
+    """Handler and floor back to back, in alternating order, so drift and noise hit both alike."""
+    evento = escenario.evento(i)
+    reloj = time.perf_counter
+    for es_handler in (True, False) if i % 2 == 0 else (False, True):
+        t0 = reloj()
+        if es_handler:
+            banco.llamar(escenario.funcion, evento, escenario.esperado)
+        else:
+            escenario.piso(i)
+        if tiempos is not None:
+            (tiempos.handler if es_handler else tiempos.piso).append((reloj() - t0) * 1000)
+    if escenario.kdf is not None:
+        t0 = reloj()
+        escenario.kdf()
+        if tiempos is not None:
+            tiempos.kdf.append((reloj() - t0) * 1000)
+
+
+def medir(
+    banco: Banco, grupo: Grupo, *, repeticiones: int, calentamiento: int, presupuesto_s: float, minimo: int
+) -> dict[str, Tiempos]:
+    """`repeticiones` timed calls after `calentamiento` untimed ones; stops early (not below `minimo`) when the
+    time budget is spent, so a slow machine still finishes. Clean-up runs every LOTE calls, outside the timing."""
+    tiempos = {e.nombre: Tiempos() for e in grupo.escenarios}
+    inicio = time.monotonic()
+    for i in range(calentamiento + repeticiones):
+        medido = i >= calentamiento
+        if medido and i - calentamiento >= minimo and time.monotonic() - inicio > presupuesto_s:
+            break
+        for escenario in grupo.escenarios:
+            _una_vez(banco, escenario, i, tiempos[escenario.nombre] if medido else None)
+        if (i + 1) % LOTE == 0:
+            grupo.limpiar()
+    grupo.limpiar()
+    return tiempos
+
+
+def contar(banco: Banco, grupo: Grupo, veces: int = 3) -> dict[str, list[Llamada]]:
+    """Per-call DynamoDB requests and capacity of the handlers alone (the floor's client is not observed)."""
+    llamadas: dict[str, list[Llamada]] = {e.nombre: [] for e in grupo.escenarios}
+    banco.observador.instalar(banco.cliente_capa)
+    try:
+        for i in range(veces):
+            for escenario in grupo.escenarios:
+                evento = escenario.evento(i)
+                llamadas[escenario.nombre].append(banco.observador.nueva())
+                banco.llamar(escenario.funcion, evento, escenario.esperado)
+                escenario.piso(i)  # keeps the floor's own queue (orders to cancel) in step
+    finally:
+        banco.observador.retirar(banco.cliente_capa)
+    grupo.limpiar()
+    return llamadas

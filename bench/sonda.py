@@ -1,0 +1,72 @@
+"""Child process of the cold-init benchmark: one fresh interpreter, one measurement, JSON on stdout.
+
+Run as `python -I -S -B sonda.py '<json>'`, so nothing from the caller's environment or site-packages
+leaks in: `sys.path` is built here the way Lambda builds it (/var/task, then /opt/python, then the
+runtime's own packages, then the standard library). Timing is taken inside the process with
+`perf_counter`, so interpreter start-up (identical for every probe) is left out; `process_time` is
+reported beside it because CPU time barely moves when other processes compete for the CPU.
+
+It imports only the standard library until the measured imports, so it works from any `sys.path`.
+"""
+
+import importlib
+import json
+import sys
+import time
+
+# Top-level packages worth flagging when a function drags them in at init (see bench/README.md).
+VIGILADOS = ("cryptography", "aws_xray_sdk", "jwt", "simplejson", "email_validator", "yaml", "requests")
+
+
+def _preparar_ruta(rutas: list[str]) -> None:
+    """Lambda's order: function code, layer, runtime packages, stdlib last."""
+    sys.path[:0] = rutas
+
+
+def _piso() -> dict[str, float]:
+    """The floor: what any Python Lambda that talks to DynamoDB pays before running a line of its own."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    import boto3
+
+    t1 = time.perf_counter()
+    boto3.client("dynamodb")
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {
+        "importar_ms": (t1 - t0) * 1000,
+        "cliente_ms": (t2 - t1) * 1000,
+        "total_ms": (t2 - t0) * 1000,
+        "cpu_ms": (c2 - c0) * 1000,
+    }
+
+
+def _funcion(modulo: str) -> dict[str, float]:
+    """Import the handler module as Lambda's bootstrap does, then build the DynamoDB client the layer
+    builds lazily: the first request pays for it anyway, so it belongs to the cold start."""
+    c0, t0 = time.process_time(), time.perf_counter()
+    importlib.import_module(modulo)
+    t1 = time.perf_counter()
+    try:
+        tabla = importlib.import_module("monitor.tabla")
+    except ImportError:
+        tabla = None
+    if tabla is not None and hasattr(tabla, "cliente"):
+        tabla.cliente()
+    t2, c2 = time.perf_counter(), time.process_time()
+    return {
+        "importar_ms": (t1 - t0) * 1000,
+        "cliente_ms": (t2 - t1) * 1000,
+        "total_ms": (t2 - t0) * 1000,
+        "cpu_ms": (c2 - c0) * 1000,
+    }
+
+
+def main() -> None:
+    orden = json.loads(sys.argv[1])
+    _preparar_ruta(orden["rutas"])
+    resultado = _piso() if orden["modo"] == "piso" else _funcion(orden.get("modulo", "app"))
+    cargados = sorted(nombre for nombre in VIGILADOS if nombre in sys.modules)
+    sys.stdout.write(json.dumps({**resultado, "modulos": len(sys.modules), "cargados": cargados}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
