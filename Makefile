@@ -78,7 +78,7 @@ bench: venv build
 	$(BIN)/python bench/run.py
 
 fuzz: venv
-	$(BIN)/python -m pytest tests/e2e/test_fuzz.py $(PYTEST_ARGS) -o addopts="" -p no:cacheprovider --fuzz-profile=deep
+	MONITOR_FUZZ_PROFILE=deep $(BIN)/python -m pytest tests/e2e/test_fuzz.py -q $(PYTEST_ARGS)
 
 deploy: build
 	$(SAM) deploy $(if $(GUIDED),--guided,--config-env $${ENV:-default})

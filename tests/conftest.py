@@ -206,3 +206,14 @@ def dynamo_requests() -> Iterator[ContadorDynamo]:
     _CONTADORES.append(contador)
     yield contador
     _CONTADORES.remove(contador)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Prints the figures the hardening tests record (cases, faults injected, requests, items lost)."""
+    from tests.e2e.resumen import archivo
+
+    resumen = archivo()
+    if resumen.exists():
+        terminalreporter.section("Monitor: fuzz, fallas, concurrencia, abuso")
+        terminalreporter.write(resumen.read_text(encoding="utf-8"))
+        resumen.unlink()

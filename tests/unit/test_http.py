@@ -8,8 +8,8 @@ import pytest
 
 from monitor import jsoncodec
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Rol
-from monitor.http import detalles_de_validacion, mensaje_de_rechazo, no_siniestro_valido
 from monitor.errors import SolicitudInvalida
+from monitor.http import detalles_de_validacion, mensaje_de_rechazo, no_siniestro_valido
 
 
 @pytest.mark.parametrize(
@@ -56,9 +56,16 @@ def test_mixed_errors_are_reported_field_by_field_in_spanish() -> None:
     assert {"campo": "fecha_ingreso", "mensaje": "Fecha inválida"} in detalles
 
 
+def test_invalid_json_points_at_the_body_not_at_a_character_offset() -> None:
+    _, detalles = detalles_de_validacion([{"type": "json_invalid", "loc": ("body", 17), "ctx": {"error": "x"}}])
+    assert detalles == [{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
+
+
 def test_invalid_json_and_missing_body_have_their_own_message() -> None:
     assert detalles_de_validacion([{"type": "json_invalid", "loc": ("body", 1)}])[0] == "El cuerpo no es JSON válido"
-    assert detalles_de_validacion([{"type": "missing", "loc": ("body",)}])[0] == "El cuerpo de la solicitud es obligatorio"
+    assert (
+        detalles_de_validacion([{"type": "missing", "loc": ("body",)}])[0] == "El cuerpo de la solicitud es obligatorio"
+    )
 
 
 def test_money_round_trips_exactly_through_json() -> None:
@@ -86,5 +93,5 @@ def test_claim_numbers_outside_the_format_are_400(valor: str) -> None:
 
 @pytest.mark.parametrize("valor", [None, "", "   "])
 def test_a_missing_claim_number_gets_the_seed_message(valor: str | None) -> None:
-    with pytest.raises(SolicitudInvalida, match="No. Siniestro requerido"):
+    with pytest.raises(SolicitudInvalida, match=r"No\. Siniestro requerido"):
         no_siniestro_valido(valor)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel
 
 from monitor.settings import settings
 
@@ -32,8 +31,10 @@ ADMIN_OPERADOR = frozenset({Rol.ADMINISTRADOR, Rol.OPERADOR})
 INTEGRACION = frozenset({Rol.INTEGRACION})
 
 
-class Principal(BaseModel):
-    """Who is calling, as the authorizer put it in the request context."""
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, as the authorizer put it in the request context (a dataclass: the authorizer
+    builds it and must not import Pydantic)."""
 
     id: str
     username: str

@@ -3,13 +3,17 @@ validation errors reshaped to `{"error", "detalles"}` in Spanish, exact-decimal 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from monitor import jsoncodec
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
@@ -25,6 +29,10 @@ MENSAJES_ROL = {
     INTEGRACION: "Acceso restringido a integraciones de aseguradoras",
 }
 SOLO_PERSONAL = "Acceso restringido a usuarios del taller"
+TIPO_NO_SOPORTADO = {
+    "error": "Content-Type no soportado",
+    "detalles": [{"campo": "Content-Type", "mensaje": "Use application/json"}],
+}
 
 # pydantic error type → Spanish text; {placeholders} come from the error's ctx.
 _MENSAJES_VALIDACION = {
@@ -109,6 +117,9 @@ def _campo(loc: tuple[Any, ...]) -> str:
 
 def _mensaje(error: Mapping[str, Any]) -> str:
     tipo = error.get("type", "")
+    causa_json = (error.get("ctx") or {}).get("error")
+    if tipo == "json_invalid" and causa_json in (_NO_ES_OBJETO, _ANIDAMIENTO):
+        return str(causa_json)
     if tipo == "value_error":
         # Our own validators raise ValueError with a Spanish text.
         ctx = error.get("ctx") or {}
@@ -124,7 +135,13 @@ def _mensaje(error: Mapping[str, Any]) -> str:
 
 
 def detalles_de_validacion(errores: list[Mapping[str, Any]]) -> tuple[str, list[dict[str, str]]]:
-    detalles = [{"campo": _campo(tuple(e.get("loc", ()))), "mensaje": _mensaje(e)} for e in errores]
+    detalles = [
+        {
+            "campo": "body" if e.get("type") == "json_invalid" else _campo(tuple(e.get("loc", ()))),
+            "mensaje": _mensaje(e),
+        }
+        for e in errores
+    ]
     if any(e.get("type") in ("json_invalid", "json_type") for e in errores):
         return "El cuerpo no es JSON válido", detalles
     if any(tuple(e.get("loc", ())) == ("body",) and e.get("type") == "missing" for e in errores):
@@ -142,12 +159,13 @@ class MonitorResolver(APIGatewayRestResolver):
         super().__init__(
             enable_validation=True,
             serializer=jsoncodec.dumps,
-            json_body_deserializer=jsoncodec.loads,
+            json_body_deserializer=_cargar_json,
         )
         self.roles = roles
         self.error_interno = error_interno
         self.exception_handler(ErrorMonitor)(self._error_monitor)
         self.exception_handler(RequestValidationError)(self._error_validacion)
+        self.exception_handler(RequestUnsupportedContentType)(self._tipo_no_soportado)
         self.exception_handler(NotFoundError)(self._ruta_no_encontrada)
         self.exception_handler(Exception)(self._error_inesperado)
 
@@ -159,17 +177,30 @@ class MonitorResolver(APIGatewayRestResolver):
         return principal
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        contexto = _claves_de_log(event)
+        with logger.append_context_keys(**contexto):
+            respuesta = self._resolver(event, context)
+            estado = respuesta.get("statusCode", 0)
+            nivel = logger.warning if estado >= 500 else logger.info
+            nivel("Solicitud atendida", extra={"status": estado})
+            return respuesta
+
+    def _resolver(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         if self.roles is not None:
             principal = principal_del_evento(event)
             if principal is None:
                 return _proxy(401, {"error": "Token requerido"})
             if principal.rol not in self.roles:
-                logger.info("Rol sin acceso", extra={"rol": principal.rol.value, "caller": principal.id})
                 return _proxy(403, {"error": mensaje_de_rechazo(self.roles, principal.rol)})
-            logger.append_keys(caller=principal.id, rol=principal.rol.value)
         cuerpo = event.get("body") or ""
         if len(cuerpo) > settings().max_cuerpo:
             return _proxy(413, {"error": "El cuerpo de la solicitud es demasiado grande"})
+        if cuerpo and _tipo_de_contenido(event).startswith("multipart/"):
+            # No route takes multipart (evidence goes straight to S3); Powertools would raise a 500 on it.
+            return _proxy(400, TIPO_NO_SOPORTADO)
+        if cuerpo and event.get("isBase64Encoded") and not _base64_utf8(cuerpo):
+            detalles = [{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
+            return _proxy(400, {"error": "El cuerpo no es JSON válido", "detalles": detalles})
         return super().resolve(event, context)
 
     def cuerpo_crudo(self) -> bytes:
@@ -198,12 +229,67 @@ class MonitorResolver(APIGatewayRestResolver):
         logger.info("Validación fallida", extra={"campos": [d["campo"] for d in detalles]})
         return respuesta({"error": mensaje, "detalles": detalles}, 400)
 
+    def _tipo_no_soportado(self, _exc: RequestUnsupportedContentType) -> Response[str]:
+        # A body sent as text/plain, XML... is bad input (400, declared everywhere), not a 500.
+        return respuesta(TIPO_NO_SOPORTADO, 400)
+
     def _ruta_no_encontrada(self, _exc: NotFoundError) -> Response[str]:
         return respuesta({"error": "Ruta no encontrada"}, 404)
 
     def _error_inesperado(self, _exc: Exception) -> Response[str]:
         logger.exception("Error no controlado")
         return respuesta({"error": self.error_interno}, 500)
+
+
+def _tipo_de_contenido(event: Mapping[str, Any]) -> str:
+    for nombre, valor in (event.get("headers") or {}).items():
+        if nombre.lower() == "content-type" and isinstance(valor, str):
+            return valor.strip().lower()
+    return ""
+
+
+_NO_ES_OBJETO = "Se esperaba un objeto JSON"
+_ANIDAMIENTO = "Anidamiento excesivo"
+
+
+def _cargar_json(texto: str | bytes) -> Any:
+    """Absurdly nested JSON exhausts the parser's recursion: a JSON error (400), never a 500.
+    Every body of this API is an object; Powertools would otherwise take an array's first element."""
+    documento = texto if isinstance(texto, str) else ""
+    try:
+        valor = jsoncodec.loads(texto)
+    except RecursionError:
+        raise json.JSONDecodeError(_ANIDAMIENTO, documento, 0) from None
+    if not isinstance(valor, dict):
+        raise json.JSONDecodeError(_NO_ES_OBJETO, documento, 0)
+    return valor
+
+
+def _base64_utf8(texto: str) -> bool:
+    """API Gateway base64-encodes bodies that are not UTF-8 text; JSON must be UTF-8 (RFC 8259), so those are
+    a 400 here instead of a UnicodeDecodeError (500) inside Powertools' body parsing."""
+    import base64
+    import binascii
+
+    try:
+        base64.b64decode(texto, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return True
+
+
+def _claves_de_log(event: Mapping[str, Any]) -> dict[str, Any]:
+    """Who called which route about which claim or order: what on-call searches logs by."""
+    contexto = event.get("requestContext") or {}
+    autorizador = contexto.get("authorizer") or {}
+    parametros = event.get("pathParameters") or {}
+    claves: dict[str, Any] = {"ruta": f"{event.get('httpMethod', '')} {event.get('resource', '')}"}
+    if autorizador.get("rol"):
+        claves |= {"caller": str(autorizador.get("principalId", "")), "rol": autorizador["rol"]}
+    for nombre in ("no_siniestro", "serviceOrderId"):
+        if parametros.get(nombre):
+            claves[nombre] = str(parametros[nombre])[:80]
+    return claves
 
 
 _NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")

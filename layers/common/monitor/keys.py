@@ -117,6 +117,11 @@ def numero_orden(numero: str) -> Clave:
     return {"PK": f"OSNUM#{numero}", "SK": "OSNUM"}
 
 
+def payload_orden(service_order_id: int) -> Clave:
+    """The order's raw body, apart from the canonical item so that item (and its GSI copies) stays small."""
+    return {"PK": f"OS#{_pad(service_order_id)}", "SK": "PAYLOAD"}
+
+
 def listas_orden(recibida_en: str, service_order_id: int, estado: str) -> dict[str, str]:
     orden = f"{recibida_en}#{_pad(service_order_id)}"
     return {

@@ -1,29 +1,63 @@
-"""Configuration read once per container from the environment that `template.yaml` sets."""
+"""Configuration read once per container from the environment that `template.yaml` sets.
+
+A frozen dataclass rather than a Pydantic model: the authorizer imports this and must not pay
+Pydantic's import (about 120 ms of cold start) for a handful of environment variables.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
 
-
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
-
-    tabla: str = Field(alias="MONITOR_TABLE")
-    bucket: str = Field("", alias="MONITOR_BUCKET")
-    secreto_jwt: str = Field(alias="MONITOR_JWT_SECRET_ID")
-    emisor: str = Field("monitor-local", alias="MONITOR_JWT_ISSUER")
-    audiencia: str = Field("monitor-api", alias="MONITOR_JWT_AUDIENCE")
-    ttl_token: int = Field(28800, alias="MONITOR_TOKEN_TTL", ge=60)
-    ttl_token_cliente: int = Field(3600, alias="MONITOR_CLIENT_TOKEN_TTL", ge=60)
+@dataclass(frozen=True)
+class Settings:
+    tabla: str
+    secreto_jwt: str
+    bucket: str = ""
+    emisor: str = "monitor-local"
+    audiencia: str = "monitor-api"
+    ttl_token: int = 28800
+    ttl_token_cliente: int = 3600
     # Caching the signing keys keeps Secrets Manager out of the warm path; rotation keeps old keys valid.
-    ttl_claves: int = Field(300, alias="MONITOR_SIGNING_KEYS_TTL", ge=0)
-    endpoint_dynamodb: str | None = Field(None, alias="DYNAMODB_ENDPOINT_URL")
-    max_cuerpo: int = Field(262_144, alias="MONITOR_MAX_BODY_BYTES", ge=1024)
+    ttl_claves: int = 300
+    endpoint_dynamodb: str | None = None
+    max_cuerpo: int = 262_144
+
+    @classmethod
+    def desde(cls, entorno: Mapping[str, str]) -> Settings:
+        def obligatorio(nombre: str) -> str:
+            valor = entorno.get(nombre, "").strip()
+            if not valor:
+                raise RuntimeError(f"Falta la variable de entorno {nombre}")
+            return valor
+
+        def entero(nombre: str, defecto: int, minimo: int) -> int:
+            texto = entorno.get(nombre, "").strip()
+            try:
+                valor = int(texto) if texto else defecto
+            except ValueError:
+                raise RuntimeError(f"{nombre} debe ser un entero") from None
+            if valor < minimo:
+                raise RuntimeError(f"{nombre} debe ser al menos {minimo}")
+            return valor
+
+        return cls(
+            tabla=obligatorio("MONITOR_TABLE"),
+            secreto_jwt=obligatorio("MONITOR_JWT_SECRET_ID"),
+            bucket=entorno.get("MONITOR_BUCKET", ""),
+            emisor=entorno.get("MONITOR_JWT_ISSUER") or cls.emisor,
+            audiencia=entorno.get("MONITOR_JWT_AUDIENCE") or cls.audiencia,
+            ttl_token=entero("MONITOR_TOKEN_TTL", cls.ttl_token, 60),
+            ttl_token_cliente=entero("MONITOR_CLIENT_TOKEN_TTL", cls.ttl_token_cliente, 60),
+            ttl_claves=entero("MONITOR_SIGNING_KEYS_TTL", cls.ttl_claves, 0),
+            endpoint_dynamodb=entorno.get("DYNAMODB_ENDPOINT_URL") or None,
+            max_cuerpo=entero("MONITOR_MAX_BODY_BYTES", cls.max_cuerpo, 1024),
+        )
 
 
 @functools.cache
 def settings() -> Settings:
-    return Settings.model_validate(dict(os.environ))
+    return Settings.desde(os.environ)
