@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from monitor import jsoncodec
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
 from monitor.errors import ErrorMonitor, SolicitudInvalida
-from monitor.observability import logger
+from monitor.observability import logger, tracer
 from monitor.settings import settings
 
 JSON = "application/json"
@@ -178,6 +178,10 @@ class MonitorResolver(APIGatewayRestResolver):
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         contexto = _claves_de_log(event)
+        # X-Ray annotations are indexed: traces can be searched by route and claim.
+        for clave in ("ruta", "no_siniestro", "serviceOrderId"):
+            if clave in contexto:
+                tracer.put_annotation(key=clave, value=contexto[clave])
         with logger.append_context_keys(**contexto):
             respuesta = self._resolver(event, context)
             estado = respuesta.get("statusCode", 0)
