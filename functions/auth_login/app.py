@@ -4,34 +4,24 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import login
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesión")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.post(
     "/api/auth/login",
     summary="Iniciar sesión",
     responses={
-        200: _json(login.Sesion, "Token de sesión y datos del usuario"),
-        400: _json(Error, "Cuerpo inválido"),
-        401: _json(Error, "Usuario o contraseña incorrectos"),
-        429: _json(Error, "Demasiados intentos fallidos (ver Retry-After)"),
-        503: _json(Error, "Servicio no disponible"),
+        200: documentar(login.Sesion, "Token de sesión y datos del usuario"),
+        400: documentar(Error, "Cuerpo inválido"),
+        401: documentar(Error, "Usuario o contraseña incorrectos"),
+        429: documentar(Error, "Demasiados intentos fallidos (ver Retry-After)"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def iniciar_sesion(credenciales: Annotated[login.Credenciales, Body()]) -> Response[str]:

@@ -3,35 +3,25 @@
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import login, usuarios
 from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar el usuario")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/auth/me",
     summary="Usuario autenticado",
     responses={
-        200: _json(usuarios.Usuario, "El usuario que llama"),
-        401: _json(Error, "Token requerido o inválido"),
-        403: _json(Error, "Acceso restringido a usuarios del taller"),
-        404: _json(Error, "Usuario no encontrado"),
-        503: _json(Error, "Servicio no disponible"),
+        200: documentar(usuarios.Usuario, "El usuario que llama"),
+        401: documentar(Error, "Token requerido o inválido"),
+        403: documentar(Error, "Acceso restringido a usuarios del taller"),
+        404: documentar(Error, "Usuario no encontrado"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def yo() -> Response[str]:

@@ -8,23 +8,13 @@ accepts both JSON and form encoding."""
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import clientes
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=None, error_interno="Error interno al emitir el token")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.post(
@@ -40,9 +30,9 @@ def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
             "description": "JSON: {token, expires_in}; formulario OAuth: {access_token, token_type, expires_in}",
             "content": {"application/json": {"model": clientes.TokenCliente | clientes.TokenOAuth}},
         },
-        400: _json(Error, "Cuerpo inválido o grant_type no soportado"),
-        401: _json(Error, "Credenciales de cliente inválidas"),
-        503: _json(Error, "Servicio no disponible"),
+        400: documentar(Error, "Cuerpo inválido o grant_type no soportado"),
+        401: documentar(Error, "Credenciales de cliente inválidas"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def emitir_token() -> Response[str]:

@@ -8,25 +8,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import comentarios, expedientes
 from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Comentario, Error, ErrorValidacion, NuevoComentario
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import Comentario, NuevoComentario
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al crear comentario")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.post(
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Agregar un comentario",
     responses={
-        201: _json(Comentario, "El comentario creado"),
-        400: _json(ErrorValidacion, "Texto vacío, demasiado largo o con caracteres de control"),
-        403: _json(Error, "Acceso restringido a usuarios del taller"),
-        404: _json(Error, "Expediente no encontrado"),
+        201: documentar(Comentario, "El comentario creado"),
+        400: documentar(ErrorValidacion, "Texto vacío, demasiado largo o con caracteres de control"),
+        403: documentar(Error, "Acceso restringido a usuarios del taller"),
+        404: documentar(Error, "Expediente no encontrado"),
     },
 )
 def crear(no_siniestro: str, datos: Annotated[NuevoComentario, Body()]) -> Response[str]:

@@ -7,15 +7,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import comentarios, expedientes
 from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Error
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar comentario")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.delete(
@@ -23,8 +18,8 @@ def _json(modelo: type, descripcion: str) -> dict[str, Any]:
     summary="Eliminar un comentario",
     responses={
         200: {"description": "El id del comentario eliminado"},
-        403: _json(Error, "Acceso restringido a administradores"),
-        404: _json(Error, "Comentario no encontrado"),
+        403: documentar(Error, "Acceso restringido a administradores"),
+        404: documentar(Error, "Comentario no encontrado"),
     },
 )
 def eliminar(no_siniestro: str, id: str) -> Response[str]:

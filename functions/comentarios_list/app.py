@@ -9,25 +9,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor import comentarios, expedientes
 from monitor.auth import PERSONAL
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Error, ErrorValidacion, PaginaComentarios
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import PaginaComentarios
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar comentarios")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Comentarios de un expediente",
     responses={
-        200: _json(PaginaComentarios, "Comentarios, el más reciente primero"),
-        400: _json(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
-        403: _json(Error, "Acceso restringido a usuarios del taller"),
-        404: _json(Error, "Expediente no encontrado"),
+        200: documentar(PaginaComentarios, "Comentarios, el más reciente primero"),
+        400: documentar(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
+        403: documentar(Error, "Acceso restringido a usuarios del taller"),
+        404: documentar(Error, "Expediente no encontrado"),
     },
 )
 def listar(

@@ -4,19 +4,14 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import evidencias
 from monitor.auth import ADMIN_OPERADOR
 from monitor.evidencias import Evidencia
-from monitor.http import MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al confirmar la evidencia")
-
-
-class Error(BaseModel):
-    error: str
 
 
 def _error(descripcion: str) -> dict[str, Any]:

@@ -5,19 +5,14 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import evidencias
 from monitor.auth import PERSONAL
 from monitor.evidencias import PaginaEvidencias
-from monitor.http import MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las evidencias")
-
-
-class Error(BaseModel):
-    error: str
 
 
 def _error(descripcion: str) -> dict[str, Any]:

@@ -9,25 +9,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor import auditoria, expedientes
 from monitor.auth import ADMIN_OPERADOR
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Error, ErrorValidacion, PaginaAuditoria
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import PaginaAuditoria
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obtener la auditoría")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/expedientes/<no_siniestro>/auditoria",
     summary="Auditoría de cambios de un expediente",
     responses={
-        200: _json(PaginaAuditoria, "Una entrada por escritura, la más reciente primero"),
-        400: _json(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
-        403: _json(Error, "Acceso restringido a administradores y operadores"),
-        404: _json(Error, "Expediente no encontrado"),
+        200: documentar(PaginaAuditoria, "Una entrada por escritura, la más reciente primero"),
+        400: documentar(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
+        403: documentar(Error, "Acceso restringido a administradores y operadores"),
+        404: documentar(Error, "Expediente no encontrado"),
     },
 )
 def listar(

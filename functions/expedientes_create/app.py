@@ -8,27 +8,23 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
 from monitor.metricas import Metrica
-from monitor.modelos_expediente import CrearExpediente, Error, ErrorValidacion, Expediente
+from monitor.modelos_expediente import CrearExpediente, Expediente
 from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crear expediente")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.post(
     "/api/expedientes",
     summary="Crear un expediente",
     responses={
-        201: _json(Expediente, "El expediente creado, en estado Ingreso"),
-        400: _json(ErrorValidacion, "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
-        403: _json(Error, "Acceso restringido a administradores y operadores"),
-        409: _json(Error, "Ya existe un expediente con ese No. Siniestro"),
-        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+        201: documentar(Expediente, "El expediente creado, en estado Ingreso"),
+        400: documentar(ErrorValidacion, "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
+        403: documentar(Error, "Acceso restringido a administradores y operadores"),
+        409: documentar(Error, "Ya existe un expediente con ese No. Siniestro"),
+        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
     },
 )
 def crear(datos: Annotated[CrearExpediente, Body()]) -> Response[str]:

@@ -10,26 +10,22 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Eliminado, Error
+from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import Eliminado
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar expediente")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.delete(
     "/api/expedientes/<no_siniestro>",
     summary="Eliminar un expediente y todo lo que cuelga de él",
     responses={
-        200: _json(Eliminado, "El No. Siniestro eliminado"),
-        400: _json(Error, "No. Siniestro requerido"),
-        403: _json(Error, "Acceso restringido a administradores"),
-        404: _json(Error, "Expediente no encontrado"),
-        503: _json(Error, "DynamoDB o S3 no disponible (Retry-After)"),
+        200: documentar(Eliminado, "El No. Siniestro eliminado"),
+        400: documentar(Error, "No. Siniestro requerido"),
+        403: documentar(Error, "Acceso restringido a administradores"),
+        404: documentar(Error, "Expediente no encontrado"),
+        503: documentar(Error, "DynamoDB o S3 no disponible (Retry-After)"),
     },
 )
 def eliminar(no_siniestro: str) -> Response[str]:

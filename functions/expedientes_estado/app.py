@@ -8,27 +8,23 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import estados, expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import CambioEstado, Error, ErrorValidacion, Expediente
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import CambioEstado, Expediente
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al cambiar el estado del expediente")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.patch(
     "/api/expedientes/<no_siniestro>/estado",
     summary="Cambiar el estado de un expediente",
     responses={
-        200: _json(Expediente, "El expediente en su nuevo estado"),
-        400: _json(ErrorValidacion, "Estado desconocido"),
-        403: _json(Error, "Rol sin acceso, o reabrir Salida sin ser administrador"),
-        404: _json(Error, "Expediente no encontrado"),
-        409: _json(Error, "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
-        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar(Expediente, "El expediente en su nuevo estado"),
+        400: documentar(ErrorValidacion, "Estado desconocido"),
+        403: documentar(Error, "Rol sin acceso, o reabrir Salida sin ser administrador"),
+        404: documentar(Error, "Expediente no encontrado"),
+        409: documentar(Error, "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
+        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:

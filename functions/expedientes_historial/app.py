@@ -9,25 +9,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor import estados, expedientes
 from monitor.auth import PERSONAL
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Error, ErrorValidacion, PaginaHistorial
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import PaginaHistorial
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener el historial")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/expedientes/<no_siniestro>/estado/historial",
     summary="Historial de estados de un expediente",
     responses={
-        200: _json(PaginaHistorial, "Cambios de estado, el más reciente primero"),
-        400: _json(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
-        403: _json(Error, "Acceso restringido a usuarios del taller"),
-        404: _json(Error, "Expediente no encontrado"),
+        200: documentar(PaginaHistorial, "Cambios de estado, el más reciente primero"),
+        400: documentar(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
+        403: documentar(Error, "Acceso restringido a usuarios del taller"),
+        404: documentar(Error, "Expediente no encontrado"),
     },
 )
 def historial(

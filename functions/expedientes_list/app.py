@@ -9,25 +9,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor import expedientes
 from monitor.auth import PERSONAL
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_expediente import Error, ErrorValidacion, Estado, PaginaExpedientes
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_expediente import Estado, PaginaExpedientes
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar expedientes")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/expedientes",
     summary="Listar expedientes",
     responses={
-        200: _json(PaginaExpedientes, "Una página de expedientes y el cursor de la siguiente"),
-        400: _json(ErrorValidacion, "Filtro, límite o cursor inválido"),
-        403: _json(Error, "Acceso restringido a usuarios del taller"),
-        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar(PaginaExpedientes, "Una página de expedientes y el cursor de la siguiente"),
+        400: documentar(ErrorValidacion, "Filtro, límite o cursor inválido"),
+        403: documentar(Error, "Acceso restringido a usuarios del taller"),
+        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
     },
 )
 def listar(

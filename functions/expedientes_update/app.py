@@ -8,29 +8,25 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
 from monitor.metricas import Metrica
-from monitor.modelos_expediente import ActualizarExpediente, Error, ErrorValidacion, Expediente
+from monitor.modelos_expediente import ActualizarExpediente, Expediente
 from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actualizar expediente")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.put(
     "/api/expedientes/<no_siniestro>",
     summary="Actualizar un expediente (parcial)",
     responses={
-        200: _json(Expediente, "El expediente completo tal como quedó guardado (cabecera ETag)"),
-        400: _json(ErrorValidacion, "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
-        403: _json(Error, "Acceso restringido a administradores y operadores"),
-        404: _json(Error, "Expediente no encontrado"),
-        412: _json(Error, "If-Match no coincide con la versión actual"),
-        500: _json(Error, "Error interno al actualizar expediente"),
-        503: _json(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar(Expediente, "El expediente completo tal como quedó guardado (cabecera ETag)"),
+        400: documentar(ErrorValidacion, "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
+        403: documentar(Error, "Acceso restringido a administradores y operadores"),
+        404: documentar(Error, "Expediente no encontrado"),
+        412: documentar(Error, "If-Match no coincide con la versión actual"),
+        500: documentar(Error, "Error interno al actualizar expediente"),
+        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
     },
 )
 def actualizar(no_siniestro: str, datos: Annotated[ActualizarExpediente, Body()]) -> Response[str]:

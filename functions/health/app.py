@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from monitor import salud
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=None, error_interno="Error interno al verificar el servicio")
@@ -17,10 +17,6 @@ class Salud(BaseModel):
     status: str
     tabla: str
     fecha: str
-
-
-class Error(BaseModel):
-    error: str
 
 
 @app.get(

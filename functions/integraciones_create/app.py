@@ -6,35 +6,25 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import clientes
 from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la integración")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.post(
     "/api/integraciones",
     summary="Crear cliente de integración",
     responses={
-        201: _json(clientes.ClienteCreado, "Credenciales (se muestran una sola vez)"),
-        400: _json(Error, "Datos inválidos o aseguradora inexistente"),
-        401: _json(Error, "Token requerido o inválido"),
-        403: _json(Error, "Acceso restringido a administradores"),
-        503: _json(Error, "Servicio no disponible"),
+        201: documentar(clientes.ClienteCreado, "Credenciales (se muestran una sola vez)"),
+        400: documentar(Error, "Datos inválidos o aseguradora inexistente"),
+        401: documentar(Error, "Token requerido o inválido"),
+        403: documentar(Error, "Acceso restringido a administradores"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def crear(datos: Annotated[clientes.ClienteNuevo, Body()]) -> Response[str]:

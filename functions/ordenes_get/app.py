@@ -8,15 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_service_order import INT32_MAX, Error, ErrorValidacion, OrdenServicio
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_service_order import INT32_MAX, OrdenServicio
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar la orden de servicio")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
@@ -24,10 +20,10 @@ def _json(modelo: type, descripcion: str) -> dict[str, Any]:
     summary="Una orden de servicio con sus piezas",
     tags=["Órdenes de servicio"],
     responses={
-        200: _json(OrdenServicio, "La orden tal como se recibió, con número, estado y cancelación"),
-        400: _json(ErrorValidacion, "serviceOrderId no es un entero válido"),
-        403: _json(Error, "Solo usuarios del taller"),
-        404: _json(Error, "Orden de servicio no encontrada"),
+        200: documentar(OrdenServicio, "La orden tal como se recibió, con número, estado y cancelación"),
+        400: documentar(ErrorValidacion, "serviceOrderId no es un entero válido"),
+        403: documentar(Error, "Solo usuarios del taller"),
+        404: documentar(Error, "Orden de servicio no encontrada"),
     },
 )
 def obtener(

@@ -8,15 +8,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import cursores, service_orders
 from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, respuesta
-from monitor.modelos_service_order import Error, ErrorValidacion, PaginaOrdenes
+from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.modelos_service_order import PaginaOrdenes
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las órdenes de servicio")
-
-
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
@@ -24,9 +20,9 @@ def _json(modelo: type, descripcion: str) -> dict[str, Any]:
     summary="Órdenes de servicio recibidas",
     tags=["Órdenes de servicio"],
     responses={
-        200: _json(PaginaOrdenes, "Una página de resúmenes, la más reciente primero"),
-        400: _json(ErrorValidacion, "Filtro, límite o cursor inválido"),
-        403: _json(Error, "Solo usuarios del taller"),
+        200: documentar(PaginaOrdenes, "Una página de resúmenes, la más reciente primero"),
+        400: documentar(ErrorValidacion, "Filtro, límite o cursor inválido"),
+        403: documentar(Error, "Solo usuarios del taller"),
     },
 )
 def listar(

@@ -11,12 +11,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.firmas import ResolverFirmado
-from monitor.http import respuesta
+from monitor.http import Error, ErrorValidacion, documentar, respuesta
 from monitor.modelos_service_order import (
     INT32_MAX,
     CancelledServiceOrderResponse,
-    Error,
-    ErrorValidacion,
     ServiceOrderCancellationDetails,
 )
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
@@ -27,21 +25,17 @@ app = ResolverFirmado(
 )
 
 
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
-
-
 @app.post(
     "/serviceOrders/<serviceOrderId>/cancel",
     summary="Cancela una orden de mano de obra",
     tags=["Integraciones"],
     responses={
-        200: _json(CancelledServiceOrderResponse, "Cancelada (isCancelled true) o rechazada con un texto"),
-        400: _json(ErrorValidacion, "Cuerpo inválido o serviceOrderId distinto del de la ruta"),
-        401: _json(Error, "Firma inválida o token inválido"),
-        403: _json(Error, "Solo integraciones de aseguradoras"),
-        404: _json(CancelledServiceOrderResponse, "La orden de mano de obra no existe"),
-        503: _json(Error, "Base de datos no disponible; reintente"),
+        200: documentar(CancelledServiceOrderResponse, "Cancelada (isCancelled true) o rechazada con un texto"),
+        400: documentar(ErrorValidacion, "Cuerpo inválido o serviceOrderId distinto del de la ruta"),
+        401: documentar(Error, "Firma inválida o token inválido"),
+        403: documentar(Error, "Solo integraciones de aseguradoras"),
+        404: documentar(CancelledServiceOrderResponse, "La orden de mano de obra no existe"),
+        503: documentar(Error, "Base de datos no disponible; reintente"),
     },
 )
 def cancelar(

@@ -11,8 +11,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.firmas import ResolverFirmado
-from monitor.http import respuesta
-from monitor.modelos_service_order import CreatedServiceOrderResponse, Error, ErrorValidacion, ServiceOrderDetails
+from monitor.http import Error, ErrorValidacion, documentar, respuesta
+from monitor.modelos_service_order import CreatedServiceOrderResponse, ServiceOrderDetails
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = ResolverFirmado(
@@ -21,22 +21,18 @@ app = ResolverFirmado(
 )
 
 
-def _json(modelo: type, descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
-
-
 @app.post(
     "/serviceOrders",
     summary="Recibe una orden de mano de obra",
     tags=["Integraciones"],
     responses={
-        201: _json(CreatedServiceOrderResponse, "Orden registrada con nuestro número"),
-        200: _json(CreatedServiceOrderResponse, "Reenvío de una orden ya registrada: el mismo número"),
-        400: _json(ErrorValidacion, "Cuerpo inválido; no se guarda nada"),
-        401: _json(Error, "Firma inválida o token inválido"),
-        403: _json(Error, "Solo integraciones de aseguradoras"),
-        409: _json(Error, "Ya existe una orden con ese serviceOrderId y otro serviceOrderGuid"),
-        503: _json(Error, "Base de datos no disponible; reintente"),
+        201: documentar(CreatedServiceOrderResponse, "Orden registrada con nuestro número"),
+        200: documentar(CreatedServiceOrderResponse, "Reenvío de una orden ya registrada: el mismo número"),
+        400: documentar(ErrorValidacion, "Cuerpo inválido; no se guarda nada"),
+        401: documentar(Error, "Firma inválida o token inválido"),
+        403: documentar(Error, "Solo integraciones de aseguradoras"),
+        409: documentar(Error, "Ya existe una orden con ese serviceOrderId y otro serviceOrderGuid"),
+        503: documentar(Error, "Base de datos no disponible; reintente"),
     },
 )
 def recibir(orden: Annotated[ServiceOrderDetails, Body()]) -> Response[str]:

@@ -4,35 +4,25 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import usuarios
 from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar usuarios")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.get(
     "/api/usuarios",
     summary="Listar usuarios",
     responses={
-        200: _json(usuarios.ListaUsuarios, "Una página de usuarios"),
-        400: _json(Error, "limit o cursor inválidos"),
-        401: _json(Error, "Token requerido o inválido"),
-        403: _json(Error, "Acceso restringido a administradores"),
-        503: _json(Error, "Servicio no disponible"),
+        200: documentar(usuarios.ListaUsuarios, "Una página de usuarios"),
+        400: documentar(Error, "limit o cursor inválidos"),
+        401: documentar(Error, "Token requerido o inválido"),
+        403: documentar(Error, "Acceso restringido a administradores"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def listar(

@@ -6,37 +6,27 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import usuarios
 from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, respuesta
+from monitor.http import Error, MonitorResolver, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al actualizar el usuario")
-
-
-class Error(BaseModel):
-    error: str
-
-
-def _json(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 @app.put(
     "/api/usuarios/<id>",
     summary="Actualizar usuario",
     responses={
-        200: _json(usuarios.Usuario, "El usuario como quedó"),
-        400: _json(Error, "Datos inválidos o id no entero"),
-        401: _json(Error, "Token requerido o inválido"),
-        403: _json(Error, "Acceso restringido a administradores"),
-        404: _json(Error, "Usuario no encontrado"),
-        409: _json(Error, "Un administrador no puede desactivarse ni quitarse el rol a sí mismo"),
-        503: _json(Error, "Servicio no disponible"),
+        200: documentar(usuarios.Usuario, "El usuario como quedó"),
+        400: documentar(Error, "Datos inválidos o id no entero"),
+        401: documentar(Error, "Token requerido o inválido"),
+        403: documentar(Error, "Acceso restringido a administradores"),
+        404: documentar(Error, "Usuario no encontrado"),
+        409: documentar(Error, "Un administrador no puede desactivarse ni quitarse el rol a sí mismo"),
+        503: documentar(Error, "Servicio no disponible"),
     },
 )
 def actualizar(

@@ -14,6 +14,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
 
 from monitor import jsoncodec
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
@@ -73,6 +75,29 @@ _MENSAJES_VALIDACION = {
     "json_invalid": "El cuerpo no es JSON válido",
     "json_type": "El cuerpo no es JSON válido",
 }
+
+
+class Error(BaseModel):
+    """Every error body of the API: `{"error": "<mensaje en español>"}`."""
+
+    error: str
+
+
+class DetalleError(BaseModel):
+    campo: str
+    mensaje: str
+
+
+class ErrorValidacion(BaseModel):
+    """400 bodies: the error plus, for validation, which field and why."""
+
+    error: str
+    detalles: list[DetalleError] | None = None
+
+
+def documentar(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
+    """One OpenAPI response entry, so every function declares its answers (errors included) alike."""
+    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
 
 
 def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response[str]:

@@ -413,17 +413,3 @@ class PaginaComentarios(BaseModel):
 
 class Eliminado(BaseModel):
     eliminado: str
-
-
-class Error(BaseModel):
-    error: str
-
-
-class DetalleError(BaseModel):
-    campo: str
-    mensaje: str
-
-
-class ErrorValidacion(BaseModel):
-    error: str
-    detalles: list[DetalleError] | None = None

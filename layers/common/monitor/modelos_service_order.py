@@ -152,21 +152,6 @@ class CancelledServiceOrderResponse(BaseModel):
     responseText: str
 
 
-class Error(BaseModel):
-    error: str
-
-
-# Same names and shapes as the other modules' error models: the merged OpenAPI document keeps one per name.
-class DetalleError(BaseModel):
-    campo: str
-    mensaje: str
-
-
-class ErrorValidacion(BaseModel):
-    error: str
-    detalles: list[DetalleError] | None = None
-
-
 EstadoOrden = Literal["Recibida", "Cancelada"]
 
 
