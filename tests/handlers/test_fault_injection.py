@@ -10,6 +10,7 @@ whole change or nothing of it.
 
 from __future__ import annotations
 
+import abc
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -153,17 +154,19 @@ def _crear_expediente(ctx: Contexto) -> None:
     assert meta(items_de(ctx.siniestro)) is not None
 
 
-class Escenario:
+class Escenario(abc.ABC):
+    """One write path: how to prepare it, call it, and check all-or-nothing afterwards."""
+
     nombre = ""
 
     def preparar(self, ctx: Contexto) -> None:
         _crear_expediente(ctx)
 
-    def invocar(self, ctx: Contexto) -> dict[str, Any]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def invocar(self, ctx: Contexto) -> dict[str, Any]: ...
 
-    def comprobar(self, ctx: Contexto, exito: bool) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def comprobar(self, ctx: Contexto, exito: bool) -> None: ...
 
 
 class CrearExpediente(Escenario):
