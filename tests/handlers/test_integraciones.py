@@ -88,6 +88,9 @@ def test_unknown_insurer_is_400_and_nothing_is_created(invocar: Invocar, admin: 
         ({"nombre": "X", "id_aseguradora": "uno"}, "id_aseguradora"),
         ({"nombre": "X", "id_aseguradora": 0}, "id_aseguradora"),
         ({"nombre": "X", "id_aseguradora": 1, "exigir_firma": "tal vez"}, "exigir_firma"),
+        ({"nombre": "X", "id_aseguradora": 1, "exigir_firma": 0}, "exigir_firma"),
+        ({"nombre": "X", "id_aseguradora": 1, "exigir_firma": "false"}, "exigir_firma"),
+        ({"nombre": "X", "id_aseguradora": True}, "id_aseguradora"),
         ({"nombre": "X", "id_aseguradora": 1, "client_secret": "elegido"}, "client_secret"),
     ],
 )

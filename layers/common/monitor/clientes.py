@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs, unquote
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, ValidationError
 
 from monitor import aseguradoras, contrasenas, jsoncodec, keys, tabla
 from monitor.auth import Rol, emitir_token
@@ -37,8 +37,9 @@ class ClienteNuevo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    id_aseguradora: Annotated[int, Field(ge=1)]
-    exigir_firma: bool = True
+    id_aseguradora: Annotated[StrictInt, Field(ge=1)]
+    # Strict: turning signatures off must be an explicit `false`, never a 0 or "no" coerced by lax parsing.
+    exigir_firma: StrictBool = True
 
 
 class ClienteCreado(BaseModel):
