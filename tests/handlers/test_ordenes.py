@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, nuevo_id, orden, texto
+from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, nuevo_id, recibir, texto
 
 Invocar = Callable[..., dict[str, Any]]
 LISTA = "/api/ordenes-servicio"
@@ -19,21 +19,6 @@ DETALLE = "/api/ordenes-servicio/{serviceOrderId}"
 @pytest.fixture(scope="module")
 def cliente() -> ClienteIntegracion:
     return crear_cliente(id_aseguradora=1)
-
-
-def recibir(invocar: Invocar, cliente: ClienteIntegracion, **cambios: Any) -> dict[str, Any]:
-    datos = orden(**cambios)
-    cuerpo = texto(datos)
-    respuesta = invocar(
-        "service_orders_create",
-        "POST",
-        "/serviceOrders",
-        llamante=cliente.llamante,
-        cuerpo=cuerpo,
-        headers=cliente.cabeceras(cuerpo),
-    )
-    assert respuesta["statusCode"] == 201, respuesta["json"]
-    return {**datos, "serviceOrderNumber": respuesta["json"]["serviceOrderNumber"]}
 
 
 def cancelar(invocar: Invocar, cliente: ClienteIntegracion, sid: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -91,6 +92,22 @@ def orden(service_order_id: int | None = None, claim: str | None = None, **cambi
     }
     datos.update(cambios)
     return datos
+
+
+def recibir(invocar: Callable[..., dict[str, Any]], cliente: ClienteIntegracion, **cambios: Any) -> dict[str, Any]:
+    """Delivers a signed order through the handler and returns it with the number it was given."""
+    datos = orden(**cambios)
+    cuerpo = texto(datos)
+    respuesta = invocar(
+        "service_orders_create",
+        "POST",
+        "/serviceOrders",
+        llamante=cliente.llamante,
+        cuerpo=cuerpo,
+        headers=cliente.cabeceras(cuerpo),
+    )
+    assert respuesta["statusCode"] == 201, respuesta["json"]
+    return {**datos, "serviceOrderNumber": respuesta["json"]["serviceOrderNumber"]}
 
 
 def texto(datos: Any) -> str:

@@ -14,8 +14,8 @@ from tests.handlers.test_service_orders_apoyo import (
     ClienteIntegracion,
     crear_cliente,
     nuevo_id,
-    orden,
     orden_guardada,
+    recibir,
     texto,
 )
 
@@ -28,21 +28,6 @@ NO_EXISTE = {"isCancelled": False, "showResponseText": True, "responseText": "La
 @pytest.fixture
 def cliente() -> ClienteIntegracion:
     return crear_cliente(id_aseguradora=2)
-
-
-def recibir(invocar: Invocar, cliente: ClienteIntegracion, **cambios: Any) -> dict[str, Any]:
-    datos = orden(**cambios)
-    cuerpo = texto(datos)
-    respuesta = invocar(
-        "service_orders_create",
-        "POST",
-        "/serviceOrders",
-        llamante=cliente.llamante,
-        cuerpo=cuerpo,
-        headers=cliente.cabeceras(cuerpo),
-    )
-    assert respuesta["statusCode"] == 201, respuesta["json"]
-    return {**datos, "serviceOrderNumber": respuesta["json"]["serviceOrderNumber"]}
 
 
 def cancelar(
