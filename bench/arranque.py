@@ -3,8 +3,9 @@ the floor of a process that only imports boto3 and creates the DynamoDB client.
 
 Every probe is a separate `python -I -S -B bench/sonda.py` process (see sonda.py). Probes are
 interleaved: a floor probe opens every small block of function probes, and each function sample is
-divided by the floor taken just before it in its block, so a burst of load on this shared machine hits
-both sides of the ratio. Rounds repeat until the requested count or the time budget runs out.
+divided by the median floor of its block and its neighbours in time (`pisos_vecinos`), so a burst of load
+on this shared machine hits both sides of the ratio while one odd floor sample does not. Rounds repeat
+until the requested count or the time budget runs out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import threading
@@ -32,6 +34,7 @@ SITE_VENV = Path(next(p for p in sys.path if p.endswith("site-packages")))
 # What the python3.13 Lambda runtime itself provides (/var/runtime); the layer must bring the rest.
 PAQUETES_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six.py")
 BLOQUE = 4  # function probes per floor probe
+VECINOS = 2  # floors on each side that make up a sample's reference (pisos_vecinos)
 # Functions also measured with tracing on and from source (the Tracer and bytecode effects are the same
 # machinery in every function; a sample keeps the run within its time budget).
 MUESTRA = ("authorizer", "health", "auth_login", "expedientes_update", "service_orders_create")
@@ -103,11 +106,12 @@ class Medidas:
     """Samples per (function, variant); each function sample is paired with the floor taken before it."""
 
     ms: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
-    piso_pareado: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    # Floor samples in the order they were taken; each function sample keeps the index of its block's floor.
+    indice_piso: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     piso: list[float] = field(default_factory=list)
     # The same in CPU time of the probe process (process_time): robust to other processes' load.
     cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
-    piso_cpu_pareado: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    piso_cpu: list[float] = field(default_factory=list)
     cargados: dict[str, list[str]] = field(default_factory=dict)
     errores: dict[str, str] = field(default_factory=dict)
     rondas: int = 0
@@ -214,7 +218,9 @@ class Arranque:
         valor_piso = float(medida_piso["total_ms"])  # type: ignore[arg-type]
         cpu_piso = float(medida_piso["cpu_ms"])  # type: ignore[arg-type]
         with cerrojo:
+            indice = len(medidas.piso)
             medidas.piso.append(valor_piso)
+            medidas.piso_cpu.append(cpu_piso)
         for nombre, variante, sonda in bloque:
             if nombre in medidas.errores:
                 continue
@@ -225,9 +231,8 @@ class Arranque:
                 continue
             with cerrojo:
                 medidas.ms[(nombre, variante)].append(float(resultado["total_ms"]))  # type: ignore[arg-type]
-                medidas.piso_pareado[(nombre, variante)].append(valor_piso)
+                medidas.indice_piso[(nombre, variante)].append(indice)
                 medidas.cpu[(nombre, variante)].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
-                medidas.piso_cpu_pareado[(nombre, variante)].append(cpu_piso)
                 if variante == "build":
                     medidas.cargados[nombre] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
 
@@ -240,14 +245,14 @@ class Arranque:
                 error = medidas.errores.get(f.nombre)
                 filas.append(FilaArranque(f.nombre, None, None, None, None, None, None, [], error))
                 continue
-            pisos = medidas.piso_pareado[(f.nombre, "build")]
+            pisos = pisos_vecinos(medidas.piso, medidas.indice_piso[(f.nombre, "build")])
             relativas = razones(muestras, pisos)
             cpu = self._relativas_cpu(medidas, f.nombre, "build")
             traza = self._relativas_cpu(medidas, f.nombre, "traza")
             fuente = self._relativas_cpu(medidas, f.nombre, "fuente")
             # Variant against variant (Tracer on, source tree) in CPU time, each first divided by the floor of
             # its block: what is compared is the work done, which wall-clock noise would otherwise swamp.
-            piso_cpu = Resumen.de([c for v in medidas.piso_cpu_pareado.values() for c in v]).mediana
+            piso_cpu = Resumen.de(medidas.piso_cpu).mediana
             extra = (Resumen.de(traza).mediana - Resumen.de(cpu).mediana) * piso_cpu if traza else None
             bytecode = Resumen.de(razones(cpu, fuente)) if fuente and len(fuente) == len(cpu) else None
             filas.append(
@@ -267,7 +272,8 @@ class Arranque:
 
     @staticmethod
     def _relativas_cpu(medidas: Medidas, nombre: str, variante: str) -> list[float]:
-        return razones(medidas.cpu.get((nombre, variante), []), medidas.piso_cpu_pareado.get((nombre, variante), []))
+        pisos = pisos_vecinos(medidas.piso_cpu, medidas.indice_piso.get((nombre, variante), []))
+        return razones(medidas.cpu.get((nombre, variante), []), pisos)
 
     def importtime(self, nombre: str) -> list[tuple[str, float, float]]:
         """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
@@ -289,6 +295,13 @@ class Arranque:
             filas.append((modulo, int(acumulado) / 1000, int(propio) / 1000))
         filas.sort(key=lambda fila: fila[1], reverse=True)
         return filas
+
+
+def pisos_vecinos(pisos: list[float], indices: list[int], radio: int = VECINOS) -> list[float]:
+    """The floor each sample is divided by: the median of the floors of its block and of the `radio` blocks
+    before and after it. One floor sample swings by a quarter on this shared machine; a few neighbours in time
+    still follow a change of load, without one outlier deciding a function's ratio."""
+    return [statistics.median(pisos[max(0, i - radio) : i + radio + 1]) for i in indices]
 
 
 def por_paquete(filas: list[tuple[str, float, float]]) -> list[tuple[str, float]]:

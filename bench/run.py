@@ -407,10 +407,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def argumentos(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rondas", type=int, default=7, help="rondas de arranque en frío (máximo)")
-    p.add_argument("--rondas-minimas", type=int, default=3, help="rondas aunque se agote el presupuesto")
+    p.add_argument("--rondas", type=int, default=9, help="rondas de arranque en frío (máximo)")
+    p.add_argument("--rondas-minimas", type=int, default=5, help="rondas aunque se agote el presupuesto")
     p.add_argument("--paralelo", type=int, default=1, help="bloques de sondas a la vez (2 acorta, pero con más ruido)")
-    p.add_argument("--presupuesto-frio", type=float, default=100, help="segundos para las rondas de arranque")
+    p.add_argument("--presupuesto-frio", type=float, default=240, help="segundos para las rondas de arranque")
     p.add_argument("--repeticiones", type=int, default=200, help="llamadas medidas por endpoint (máximo)")
     p.add_argument("--repeticiones-minimas", type=int, default=50, help="llamadas aunque se agote el presupuesto")
     p.add_argument("--calentamiento", type=int, default=20)
