@@ -2,14 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import aseguradoras
 from monitor.auth import ADMIN
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
+from monitor.modelos_aseguradora import AseguradoraNueva
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la aseguradora")
 
@@ -18,15 +18,15 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la aseg
     "/api/aseguradoras",
     summary="Crear aseguradora",
     responses={
-        201: documentar(aseguradoras.Aseguradora, "Aseguradora creada"),
-        400: documentar(Error, "Datos inválidos"),
-        401: documentar(Error, "Token requerido o inválido"),
-        403: documentar(Error, "Acceso restringido a administradores"),
-        409: documentar(Error, "Ya existe una aseguradora con ese nombre"),
-        503: documentar(Error, "Servicio no disponible"),
+        201: documentar("Aseguradora", "Aseguradora creada"),
+        400: documentar("Error", "Datos inválidos"),
+        401: documentar("Error", "Token requerido o inválido"),
+        403: documentar("Error", "Acceso restringido a administradores"),
+        409: documentar("Error", "Ya existe una aseguradora con ese nombre"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
-def crear(datos: Annotated[aseguradoras.AseguradoraNueva, Body()]) -> Response[str]:
+def crear(datos: Annotated[AseguradoraNueva, Body()]) -> Response[str]:
     creada = aseguradoras.crear(datos.nombre)
     logger.info("Aseguradora creada", extra={"id_aseguradora": creada["id"]})
     return respuesta(creada, 201)

@@ -2,13 +2,12 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import login
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesión")
 
@@ -17,11 +16,11 @@ app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesió
     "/api/auth/login",
     summary="Iniciar sesión",
     responses={
-        200: documentar(login.Sesion, "Token de sesión y datos del usuario"),
-        400: documentar(Error, "Cuerpo inválido"),
-        401: documentar(Error, "Usuario o contraseña incorrectos"),
-        429: documentar(Error, "Demasiados intentos fallidos (ver Retry-After)"),
-        503: documentar(Error, "Servicio no disponible"),
+        200: documentar("Sesion", "Token de sesión y datos del usuario"),
+        400: documentar("Error", "Cuerpo inválido"),
+        401: documentar("Error", "Usuario o contraseña incorrectos"),
+        429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def iniciar_sesion(credenciales: Annotated[login.Credenciales, Body()]) -> Response[str]:

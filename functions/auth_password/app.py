@@ -3,14 +3,13 @@ new token."""
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import login
 from monitor.auth import PERSONAL
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la contraseña")
 
@@ -19,13 +18,13 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la
     "/api/auth/password",
     summary="Cambiar la contraseña propia",
     responses={
-        200: documentar(login.TokenRenovado, "Contraseña cambiada; token nuevo (los demás quedan revocados)"),
-        400: documentar(Error, "Cuerpo inválido o contraseña actual incorrecta"),
-        401: documentar(Error, "Token requerido o inválido"),
-        403: documentar(Error, "Acceso restringido a usuarios del taller"),
-        409: documentar(Error, "El usuario cambió durante la operación"),
-        429: documentar(Error, "Demasiados intentos fallidos (ver Retry-After)"),
-        503: documentar(Error, "Servicio no disponible"),
+        200: documentar("TokenRenovado", "Contraseña cambiada; token nuevo (los demás quedan revocados)"),
+        400: documentar("Error", "Cuerpo inválido o contraseña actual incorrecta"),
+        401: documentar("Error", "Token requerido o inválido"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        409: documentar("Error", "El usuario cambió durante la operación"),
+        429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def cambiar_password(datos: Annotated[login.CambioPassword, Body()]) -> Response[str]:

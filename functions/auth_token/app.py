@@ -7,11 +7,10 @@ accepts both JSON and form encoding."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import clientes
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=None, error_interno="Error interno al emitir el token")
@@ -26,13 +25,13 @@ app = MonitorResolver(roles=None, error_interno="Error interno al emitir el toke
         "(o las credenciales en HTTP Basic) → `{access_token, token_type, expires_in}`."
     ),
     responses={
-        200: {
-            "description": "JSON: {token, expires_in}; formulario OAuth: {access_token, token_type, expires_in}",
-            "content": {"application/json": {"model": clientes.TokenCliente | clientes.TokenOAuth}},
-        },
-        400: documentar(Error, "Cuerpo inválido o grant_type no soportado"),
-        401: documentar(Error, "Credenciales de cliente inválidas"),
-        503: documentar(Error, "Servicio no disponible"),
+        200: documentar(
+            ("TokenCliente", "TokenOAuth"),
+            "JSON: {token, expires_in}; formulario OAuth: {access_token, token_type, expires_in}",
+        ),
+        400: documentar("Error", "Cuerpo inválido o grant_type no soportado"),
+        401: documentar("Error", "Credenciales de cliente inválidas"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def emitir_token() -> Response[str]:

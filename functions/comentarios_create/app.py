@@ -2,15 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import comentarios, expedientes
 from monitor.auth import PERSONAL
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import Comentario, NuevoComentario
+from monitor.http import MonitorResolver, Response, documentar, respuesta
+from monitor.modelos_expediente import NuevoComentario
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al crear comentario")
 
@@ -19,10 +18,10 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al crear come
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Agregar un comentario",
     responses={
-        201: documentar(Comentario, "El comentario creado"),
-        400: documentar(ErrorValidacion, "Texto vacío, demasiado largo o con caracteres de control"),
-        403: documentar(Error, "Acceso restringido a usuarios del taller"),
-        404: documentar(Error, "Expediente no encontrado"),
+        201: documentar("Comentario", "El comentario creado"),
+        400: documentar("ErrorValidacion", "Texto vacío, demasiado largo o con caracteres de control"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        404: documentar("Error", "Expediente no encontrado"),
     },
 )
 def crear(no_siniestro: str, datos: Annotated[NuevoComentario, Body()]) -> Response[str]:

@@ -2,15 +2,14 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import comentarios, expedientes
 from monitor.auth import ADMIN
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
-app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar comentario")
+app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar comentario", validacion=False)
 
 
 @app.delete(
@@ -18,8 +17,8 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar come
     summary="Eliminar un comentario",
     responses={
         200: {"description": "El id del comentario eliminado"},
-        403: documentar(Error, "Acceso restringido a administradores"),
-        404: documentar(Error, "Comentario no encontrado"),
+        403: documentar("Error", "Acceso restringido a administradores"),
+        404: documentar("Error", "Comentario no encontrado"),
     },
 )
 def eliminar(no_siniestro: str, id: str) -> Response[str]:

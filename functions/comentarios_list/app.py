@@ -2,16 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import comentarios, expedientes
 from monitor.auth import PERSONAL
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import PaginaComentarios
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Query
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar comentarios")
 
@@ -20,10 +18,10 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar com
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Comentarios de un expediente",
     responses={
-        200: documentar(PaginaComentarios, "Comentarios, el más reciente primero"),
-        400: documentar(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
-        403: documentar(Error, "Acceso restringido a usuarios del taller"),
-        404: documentar(Error, "Expediente no encontrado"),
+        200: documentar("PaginaComentarios", "Comentarios, el más reciente primero"),
+        400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        404: documentar("Error", "Expediente no encontrado"),
     },
 )
 def listar(

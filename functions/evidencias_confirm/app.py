@@ -2,20 +2,14 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import evidencias
 from monitor.auth import ADMIN_OPERADOR
-from monitor.evidencias import Evidencia
-from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
-app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al confirmar la evidencia")
-
-
-def _error(descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
+app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al confirmar la evidencia", validacion=False)
 
 
 @app.post(
@@ -23,12 +17,12 @@ def _error(descripcion: str) -> dict[str, Any]:
     summary="Confirmar la carga de una evidencia",
     description="Comprueba el objeto en S3 (tipo y tamaño). Confirmar de nuevo una evidencia Subida la devuelve igual.",
     responses={
-        200: {"description": "Evidencia Subida", "content": {"application/json": {"model": Evidencia}}},
-        400: _error("El archivo no es del tipo declarado o excede el máximo; se eliminó"),
-        403: _error("Acceso restringido a administradores y operadores"),
-        404: _error("Evidencia no encontrada"),
-        409: _error("El archivo aún no se ha subido"),
-        503: _error("Servicio no disponible temporalmente"),
+        200: documentar("Evidencia", "Evidencia Subida"),
+        400: documentar("Error", "El archivo no es del tipo declarado o excede el máximo; se eliminó"),
+        403: documentar("Error", "Acceso restringido a administradores y operadores"),
+        404: documentar("Error", "Evidencia no encontrada"),
+        409: documentar("Error", "El archivo aún no se ha subido"),
+        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def confirmar(no_siniestro: str, id: str) -> Response[str]:

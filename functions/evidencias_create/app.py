@@ -2,21 +2,16 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import evidencias
 from monitor.auth import ADMIN_OPERADOR
-from monitor.evidencias import CargaSolicitada, SolicitudCarga
-from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
+from monitor.modelos_evidencia import SolicitudCarga
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al solicitar la carga de la evidencia")
-
-
-def _error(descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
 
 
 @app.post(
@@ -24,14 +19,11 @@ def _error(descripcion: str) -> dict[str, Any]:
     summary="Solicitar la URL para subir una evidencia",
     description="Firma un formulario POST de S3 (15 min, tipo y tamaño fijados). Después de subir, confirme.",
     responses={
-        201: {
-            "description": "Evidencia Pendiente y formulario de carga",
-            "content": {"application/json": {"model": CargaSolicitada}},
-        },
-        400: _error("Datos inválidos (tipo de archivo, tamaño)"),
-        403: _error("Acceso restringido a administradores y operadores"),
-        404: _error("Expediente no encontrado"),
-        503: _error("Servicio no disponible temporalmente"),
+        201: documentar("CargaSolicitada", "Evidencia Pendiente y formulario de carga"),
+        400: documentar("Error", "Datos inválidos (tipo de archivo, tamaño)"),
+        403: documentar("Error", "Acceso restringido a administradores y operadores"),
+        404: documentar("Error", "Expediente no encontrado"),
+        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def solicitar(no_siniestro: str, solicitud: Annotated[SolicitudCarga, Body()]) -> Response[str]:

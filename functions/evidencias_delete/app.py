@@ -2,30 +2,24 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import evidencias
 from monitor.auth import ADMIN
-from monitor.evidencias import EvidenciaEliminada
-from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
-app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la evidencia")
-
-
-def _error(descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
+app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la evidencia", validacion=False)
 
 
 @app.delete(
     "/api/expedientes/<no_siniestro>/evidencias/<id>",
     summary="Eliminar una evidencia",
     responses={
-        200: {"description": "Evidencia eliminada", "content": {"application/json": {"model": EvidenciaEliminada}}},
-        403: _error("Acceso restringido a administradores"),
-        404: _error("Evidencia no encontrada"),
-        503: _error("Servicio no disponible temporalmente"),
+        200: documentar("EvidenciaEliminada", "Evidencia eliminada"),
+        403: documentar("Error", "Acceso restringido a administradores"),
+        404: documentar("Error", "Evidencia no encontrada"),
+        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def eliminar(no_siniestro: str, id: str) -> Response[str]:

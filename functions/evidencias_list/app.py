@@ -2,21 +2,15 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import evidencias
 from monitor.auth import PERSONAL
-from monitor.evidencias import PaginaEvidencias
-from monitor.http import Error, MonitorResolver, no_siniestro_valido, respuesta
+from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Query
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las evidencias")
-
-
-def _error(descripcion: str) -> dict[str, Any]:
-    return {"description": descripcion, "content": {"application/json": {"model": Error}}}
 
 
 @app.get(
@@ -24,11 +18,11 @@ def _error(descripcion: str) -> dict[str, Any]:
     summary="Evidencias de un expediente",
     description="Las pendientes cuyo formulario venció aparecen como Expirada, sin URL.",
     responses={
-        200: {"description": "Página de evidencias", "content": {"application/json": {"model": PaginaEvidencias}}},
-        400: _error("Parámetros inválidos (limit, cursor)"),
-        403: _error("Acceso restringido a usuarios del taller"),
-        404: _error("Expediente no encontrado"),
-        503: _error("Servicio no disponible temporalmente"),
+        200: documentar("PaginaEvidencias", "Página de evidencias"),
+        400: documentar("Error", "Parámetros inválidos (limit, cursor)"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        404: documentar("Error", "Expediente no encontrado"),
+        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def listar(

@@ -2,16 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import auditoria, expedientes
 from monitor.auth import ADMIN_OPERADOR
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import PaginaAuditoria
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Query
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obtener la auditoría")
 
@@ -20,10 +18,10 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obte
     "/api/expedientes/<no_siniestro>/auditoria",
     summary="Auditoría de cambios de un expediente",
     responses={
-        200: documentar(PaginaAuditoria, "Una entrada por escritura, la más reciente primero"),
-        400: documentar(ErrorValidacion, "No. Siniestro, límite o cursor inválido"),
-        403: documentar(Error, "Acceso restringido a administradores y operadores"),
-        404: documentar(Error, "Expediente no encontrado"),
+        200: documentar("PaginaAuditoria", "Una entrada por escritura, la más reciente primero"),
+        400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),
+        403: documentar("Error", "Acceso restringido a administradores y operadores"),
+        404: documentar("Error", "Expediente no encontrado"),
     },
 )
 def listar(

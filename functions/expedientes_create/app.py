@@ -2,16 +2,15 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.metricas import Metrica
-from monitor.modelos_expediente import CrearExpediente, Expediente
+from monitor.modelos_expediente import CrearExpediente
 from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crear expediente")
 
@@ -20,11 +19,11 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crea
     "/api/expedientes",
     summary="Crear un expediente",
     responses={
-        201: documentar(Expediente, "El expediente creado, en estado Ingreso"),
-        400: documentar(ErrorValidacion, "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
-        403: documentar(Error, "Acceso restringido a administradores y operadores"),
-        409: documentar(Error, "Ya existe un expediente con ese No. Siniestro"),
-        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
+        201: documentar("Expediente", "El expediente creado, en estado Ingreso"),
+        400: documentar("ErrorValidacion", "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
+        403: documentar("Error", "Acceso restringido a administradores y operadores"),
+        409: documentar("Error", "Ya existe un expediente con ese No. Siniestro"),
+        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def crear(datos: Annotated[CrearExpediente, Body()]) -> Response[str]:

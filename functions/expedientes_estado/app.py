@@ -2,15 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import estados, expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import CambioEstado, Expediente
+from monitor.http import MonitorResolver, Response, documentar, respuesta
+from monitor.modelos_expediente import CambioEstado
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al cambiar el estado del expediente")
 
@@ -19,12 +18,12 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
     "/api/expedientes/<no_siniestro>/estado",
     summary="Cambiar el estado de un expediente",
     responses={
-        200: documentar(Expediente, "El expediente en su nuevo estado"),
-        400: documentar(ErrorValidacion, "Estado desconocido"),
-        403: documentar(Error, "Rol sin acceso, o reabrir Salida sin ser administrador"),
-        404: documentar(Error, "Expediente no encontrado"),
-        409: documentar(Error, "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
-        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar("Expediente", "El expediente en su nuevo estado"),
+        400: documentar("ErrorValidacion", "Estado desconocido"),
+        403: documentar("Error", "Rol sin acceso, o reabrir Salida sin ser administrador"),
+        404: documentar("Error", "Expediente no encontrado"),
+        409: documentar("Error", "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
+        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:

@@ -2,27 +2,25 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import PERSONAL
-from monitor.http import Error, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import DetalleExpediente
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
-app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener expediente")
+app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener expediente", validacion=False)
 
 
 @app.get(
     "/api/expedientes/<no_siniestro>",
     summary="Detalle de un expediente",
     responses={
-        200: documentar(DetalleExpediente, "Expediente, aseguradora, historial de estados y órdenes de servicio"),
-        400: documentar(Error, "No. Siniestro requerido"),
-        403: documentar(Error, "Acceso restringido a usuarios del taller"),
-        404: documentar(Error, "Expediente no encontrado"),
-        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar("DetalleExpediente", "Expediente, aseguradora, historial de estados y órdenes de servicio"),
+        400: documentar("Error", "No. Siniestro requerido"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        404: documentar("Error", "Expediente no encontrado"),
+        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def obtener(no_siniestro: str) -> Response[str]:

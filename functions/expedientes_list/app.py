@@ -2,16 +2,15 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import PERSONAL
+from monitor.campos import Estado
 from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_expediente import Estado, PaginaExpedientes
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Query
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar expedientes")
 
@@ -20,10 +19,10 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar exp
     "/api/expedientes",
     summary="Listar expedientes",
     responses={
-        200: documentar(PaginaExpedientes, "Una página de expedientes y el cursor de la siguiente"),
-        400: documentar(ErrorValidacion, "Filtro, límite o cursor inválido"),
-        403: documentar(Error, "Acceso restringido a usuarios del taller"),
-        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar("PaginaExpedientes", "Una página de expedientes y el cursor de la siguiente"),
+        400: documentar("ErrorValidacion", "Filtro, límite o cursor inválido"),
+        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def listar(

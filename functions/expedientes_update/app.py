@@ -2,16 +2,15 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import expedientes
 from monitor.auth import ADMIN_OPERADOR
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.metricas import Metrica
-from monitor.modelos_expediente import ActualizarExpediente, Expediente
+from monitor.modelos_expediente import ActualizarExpediente
 from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actualizar expediente")
 
@@ -20,13 +19,12 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actu
     "/api/expedientes/<no_siniestro>",
     summary="Actualizar un expediente (parcial)",
     responses={
-        200: documentar(Expediente, "El expediente completo tal como quedó guardado (cabecera ETag)"),
-        400: documentar(ErrorValidacion, "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
-        403: documentar(Error, "Acceso restringido a administradores y operadores"),
-        404: documentar(Error, "Expediente no encontrado"),
-        412: documentar(Error, "If-Match no coincide con la versión actual"),
-        500: documentar(Error, "Error interno al actualizar expediente"),
-        503: documentar(Error, "DynamoDB no disponible (Retry-After)"),
+        200: documentar("Expediente", "El expediente completo tal como quedó guardado (cabecera ETag)"),
+        400: documentar("ErrorValidacion", "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
+        403: documentar("Error", "Acceso restringido a administradores y operadores"),
+        404: documentar("Error", "Expediente no encontrado"),
+        412: documentar("Error", "If-Match no coincide con la versión actual"),
+        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def actualizar(no_siniestro: str, datos: Annotated[ActualizarExpediente, Body()]) -> Response[str]:

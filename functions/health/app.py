@@ -2,29 +2,21 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from monitor import salud
-from monitor.http import Error, MonitorResolver, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
-app = MonitorResolver(roles=None, error_interno="Error interno al verificar el servicio")
-
-
-class Salud(BaseModel):
-    status: str
-    tabla: str
-    fecha: str
+app = MonitorResolver(roles=None, error_interno="Error interno al verificar el servicio", validacion=False)
 
 
 @app.get(
     "/api/health",
     summary="Estado del servicio",
     responses={
-        200: {"description": "Servicio y tabla disponibles", "content": {"application/json": {"model": Salud}}},
-        503: {"description": "La tabla no responde", "content": {"application/json": {"model": Error}}},
+        200: documentar("Salud", "Servicio y tabla disponibles"),
+        503: documentar("Error", "La tabla no responde"),
     },
 )
 def health() -> Response[str]:

@@ -4,14 +4,13 @@ The response is the only place `client_secret` and `hmac_key` are ever shown."""
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import clientes
 from monitor.auth import ADMIN
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la integración")
 
@@ -20,11 +19,11 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la inte
     "/api/integraciones",
     summary="Crear cliente de integración",
     responses={
-        201: documentar(clientes.ClienteCreado, "Credenciales (se muestran una sola vez)"),
-        400: documentar(Error, "Datos inválidos o aseguradora inexistente"),
-        401: documentar(Error, "Token requerido o inválido"),
-        403: documentar(Error, "Acceso restringido a administradores"),
-        503: documentar(Error, "Servicio no disponible"),
+        201: documentar("ClienteCreado", "Credenciales (se muestran una sola vez)"),
+        400: documentar("Error", "Datos inválidos o aseguradora inexistente"),
+        401: documentar("Error", "Token requerido o inválido"),
+        403: documentar("Error", "Acceso restringido a administradores"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def crear(datos: Annotated[clientes.ClienteNuevo, Body()]) -> Response[str]:

@@ -2,15 +2,14 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.auth import PERSONAL
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_service_order import INT32_MAX, OrdenServicio
+from monitor.http import MonitorResolver, Response, documentar, respuesta
+from monitor.modelos_service_order import INT32_MAX
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Path
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar la orden de servicio")
 
@@ -20,10 +19,10 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar 
     summary="Una orden de servicio con sus piezas",
     tags=["Órdenes de servicio"],
     responses={
-        200: documentar(OrdenServicio, "La orden tal como se recibió, con número, estado y cancelación"),
-        400: documentar(ErrorValidacion, "serviceOrderId no es un entero válido"),
-        403: documentar(Error, "Solo usuarios del taller"),
-        404: documentar(Error, "Orden de servicio no encontrada"),
+        200: documentar("OrdenServicio", "La orden tal como se recibió, con número, estado y cancelación"),
+        400: documentar("ErrorValidacion", "serviceOrderId no es un entero válido"),
+        403: documentar("Error", "Solo usuarios del taller"),
+        404: documentar("Error", "Orden de servicio no encontrada"),
     },
 )
 def obtener(

@@ -2,15 +2,13 @@
 
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import cursores, service_orders
 from monitor.auth import PERSONAL
-from monitor.http import Error, ErrorValidacion, MonitorResolver, documentar, respuesta
-from monitor.modelos_service_order import PaginaOrdenes
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Query
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las órdenes de servicio")
 
@@ -20,9 +18,9 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
     summary="Órdenes de servicio recibidas",
     tags=["Órdenes de servicio"],
     responses={
-        200: documentar(PaginaOrdenes, "Una página de resúmenes, la más reciente primero"),
-        400: documentar(ErrorValidacion, "Filtro, límite o cursor inválido"),
-        403: documentar(Error, "Solo usuarios del taller"),
+        200: documentar("PaginaOrdenes", "Una página de resúmenes, la más reciente primero"),
+        400: documentar("ErrorValidacion", "Filtro, límite o cursor inválido"),
+        403: documentar("Error", "Solo usuarios del taller"),
     },
 )
 def listar(

@@ -5,19 +5,17 @@ Always answers the seed's {isCancelled, showResponseText, responseText} (404 whe
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.firmas import ResolverFirmado
-from monitor.http import Error, ErrorValidacion, documentar, respuesta
+from monitor.http import Response, documentar, respuesta
 from monitor.modelos_service_order import (
     INT32_MAX,
-    CancelledServiceOrderResponse,
     ServiceOrderCancellationDetails,
 )
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body, Path
 
 app = ResolverFirmado(
     error_interno="Error interno al cancelar la orden de servicio",
@@ -30,12 +28,12 @@ app = ResolverFirmado(
     summary="Cancela una orden de mano de obra",
     tags=["Integraciones"],
     responses={
-        200: documentar(CancelledServiceOrderResponse, "Cancelada (isCancelled true) o rechazada con un texto"),
-        400: documentar(ErrorValidacion, "Cuerpo inválido o serviceOrderId distinto del de la ruta"),
-        401: documentar(Error, "Firma inválida o token inválido"),
-        403: documentar(Error, "Solo integraciones de aseguradoras"),
-        404: documentar(CancelledServiceOrderResponse, "La orden de mano de obra no existe"),
-        503: documentar(Error, "Base de datos no disponible; reintente"),
+        200: documentar("CancelledServiceOrderResponse", "Cancelada (isCancelled true) o rechazada con un texto"),
+        400: documentar("ErrorValidacion", "Cuerpo inválido o serviceOrderId distinto del de la ruta"),
+        401: documentar("Error", "Firma inválida o token inválido"),
+        403: documentar("Error", "Solo integraciones de aseguradoras"),
+        404: documentar("CancelledServiceOrderResponse", "La orden de mano de obra no existe"),
+        503: documentar("Error", "Base de datos no disponible; reintente"),
     },
 )
 def cancelar(

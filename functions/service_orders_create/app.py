@@ -5,15 +5,14 @@ Role Integracion, then the body's HMAC signature (when the client requires it), 
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.firmas import ResolverFirmado
-from monitor.http import Error, ErrorValidacion, documentar, respuesta
-from monitor.modelos_service_order import CreatedServiceOrderResponse, ServiceOrderDetails
+from monitor.http import Response, documentar, respuesta
+from monitor.modelos_service_order import ServiceOrderDetails
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Body
 
 app = ResolverFirmado(
     error_interno="Error interno al registrar la orden de servicio",
@@ -26,13 +25,13 @@ app = ResolverFirmado(
     summary="Recibe una orden de mano de obra",
     tags=["Integraciones"],
     responses={
-        201: documentar(CreatedServiceOrderResponse, "Orden registrada con nuestro número"),
-        200: documentar(CreatedServiceOrderResponse, "Reenvío de una orden ya registrada: el mismo número"),
-        400: documentar(ErrorValidacion, "Cuerpo inválido; no se guarda nada"),
-        401: documentar(Error, "Firma inválida o token inválido"),
-        403: documentar(Error, "Solo integraciones de aseguradoras"),
-        409: documentar(Error, "Ya existe una orden con ese serviceOrderId y otro serviceOrderGuid"),
-        503: documentar(Error, "Base de datos no disponible; reintente"),
+        201: documentar("CreatedServiceOrderResponse", "Orden registrada con nuestro número"),
+        200: documentar("CreatedServiceOrderResponse", "Reenvío de una orden ya registrada: el mismo número"),
+        400: documentar("ErrorValidacion", "Cuerpo inválido; no se guarda nada"),
+        401: documentar("Error", "Firma inválida o token inválido"),
+        403: documentar("Error", "Solo integraciones de aseguradoras"),
+        409: documentar("Error", "Ya existe una orden con ese serviceOrderId y otro serviceOrderGuid"),
+        503: documentar("Error", "Base de datos no disponible; reintente"),
     },
 )
 def recibir(orden: Annotated[ServiceOrderDetails, Body()]) -> Response[str]:

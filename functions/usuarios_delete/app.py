@@ -2,14 +2,13 @@
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import usuarios
 from monitor.auth import ADMIN
-from monitor.http import Error, MonitorResolver, documentar, respuesta
+from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.parametros import Path
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el usuario")
 
@@ -18,13 +17,13 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el
     "/api/usuarios/<id>",
     summary="Desactivar usuario",
     responses={
-        200: documentar(usuarios.Usuario, "El usuario, ya inactivo"),
-        400: documentar(Error, "id no entero"),
-        401: documentar(Error, "Token requerido o inválido"),
-        403: documentar(Error, "Acceso restringido a administradores"),
-        404: documentar(Error, "Usuario no encontrado"),
-        409: documentar(Error, "Un administrador no puede desactivarse a sí mismo"),
-        503: documentar(Error, "Servicio no disponible"),
+        200: documentar("Usuario", "El usuario, ya inactivo"),
+        400: documentar("Error", "id no entero"),
+        401: documentar("Error", "Token requerido o inválido"),
+        403: documentar("Error", "Acceso restringido a administradores"),
+        404: documentar("Error", "Usuario no encontrado"),
+        409: documentar("Error", "Un administrador no puede desactivarse a sí mismo"),
+        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def desactivar(id: Annotated[int, Path(ge=1, le=10**12)]) -> Response[str]:

@@ -14,6 +14,7 @@ import requests
 
 from monitor import almacen, evidencias, fechas, keys, tabla
 from monitor.auth import Rol
+from monitor.modelos_evidencia import SolicitudCarga
 from monitor.settings import settings
 from tools import funciones
 
@@ -283,9 +284,7 @@ def test_confirming_twice_answers_the_same_evidence(
 
 def test_concurrent_confirmations_agree(operador: Any, expediente: Callable[[], str], s3: Any) -> None:
     no = expediente()
-    solicitud = evidencias.SolicitudCarga(
-        tipo="fotografia", nombre_archivo="a.png", content_type="image/png", tamano=len(PNG)
-    )
+    solicitud = SolicitudCarga(tipo="fotografia", nombre_archivo="a.png", content_type="image/png", tamano=len(PNG))
     id_evidencia = evidencias.solicitar(no, solicitud, operador.principal.id_usuario)["id"]
     _subir(s3, no, id_evidencia)
     resultados: list[dict[str, Any]] = []

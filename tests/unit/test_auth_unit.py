@@ -11,9 +11,10 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from monitor import auth, autorizador, clientes, contrasenas, login, usuarios
+from monitor import auth, autorizador, clientes, contrasenas, login
 from monitor.auth import Rol, TokenInvalido
 from monitor.errors import DemasiadosIntentos, NoAutenticado, SolicitudInvalida
+from monitor.modelos_usuario import UsuarioNuevo
 
 CLAVES = {"kid": "k2", "key": "clave-actual-" + "x" * 64, "previous": [{"kid": "k1", "key": "clave-vieja-" + "y" * 64}]}
 
@@ -202,18 +203,18 @@ def test_invalid_token_requests_are_400(tipo: str | None, cuerpo: str | None) ->
 # ---- input models
 @pytest.mark.parametrize("username", ["abc", "a.b-c_d", "A" * 64, "Juan.Perez"])
 def test_valid_usernames(username: str) -> None:
-    usuarios.UsuarioNuevo(nombre="X", username=username, password="12345678", rol="Tecnico")
+    UsuarioNuevo(nombre="X", username=username, password="12345678", rol="Tecnico")
 
 
 @pytest.mark.parametrize("username", ["ab", "a b", "ñu-ñu", "a" * 65, "a/b", "a@b.com"])
 def test_invalid_usernames(username: str) -> None:
     with pytest.raises(ValidationError):
-        usuarios.UsuarioNuevo(nombre="X", username=username, password="12345678", rol="Tecnico")
+        UsuarioNuevo(nombre="X", username=username, password="12345678", rol="Tecnico")
 
 
 def test_staff_users_cannot_have_the_integration_role() -> None:
     with pytest.raises(ValidationError):
-        usuarios.UsuarioNuevo(nombre="X", username="abc", password="12345678", rol="Integracion")
+        UsuarioNuevo(nombre="X", username="abc", password="12345678", rol="Integracion")
 
 
 def test_login_trims_the_username_but_not_the_password() -> None:

@@ -9,7 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from monitor import almacen, evidencias, fechas
-from monitor.evidencias import SolicitudCarga, nombre_seguro
+from monitor.evidencias import nombre_seguro
+from monitor.modelos_evidencia import SolicitudCarga
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,9 @@ from pydantic import ValidationError
 
 from monitor import estados, expedientes
 from monitor.auth import Rol
+from monitor.campos import CAMPOS_SALIDA, Estado
 from monitor.errors import AccesoDenegado, Conflicto
-from monitor.modelos_expediente import (
-    CAMPOS_SALIDA,
-    ActualizarExpediente,
-    CrearExpediente,
-    Estado,
-    Expediente,
-    NuevoComentario,
-)
+from monitor.modelos_expediente import ActualizarExpediente, CrearExpediente, Expediente, NuevoComentario
 
 BASE = {
     "no_siniestro": " SIN-2024-001 ",

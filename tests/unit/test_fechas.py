@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from monitor import fechas
-from monitor.fechas import Fecha, MarcaTiempo
+from monitor.tipos import Fecha, MarcaTiempo
 
 
 class Modelo(BaseModel):

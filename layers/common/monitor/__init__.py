@@ -1,1 +1,5 @@
 """Monitor's shared package: everything the functions have in common lives here."""
+
+from monitor import carga_diferida
+
+carga_diferida.instalar()

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from typing import Any
 
 from monitor import keys, tabla
 from monitor.errors import CondicionFallida, Conflicto, NoEncontrado, TransaccionCancelada
@@ -15,22 +13,6 @@ from monitor.fechas import ahora
 
 CATALOGO_INICIAL = {1: "Qualitas", 2: "AXA", 3: "HDI"}
 NOMBRE_DUPLICADO = "Ya existe una aseguradora con ese nombre"
-
-
-class AseguradoraNueva(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-
-
-class Aseguradora(BaseModel):
-    id: int
-    nombre: str
-
-
-class ListaAseguradoras(BaseModel):
-    items: list[Aseguradora]
-    next_cursor: str | None
 
 
 def publica(item: dict[str, Any]) -> dict[str, Any]:

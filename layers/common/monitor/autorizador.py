@@ -7,10 +7,18 @@ tokens as soon as API Gateway's authorizer cache lets the request through to us.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerResponse,
+    APIGatewayAuthorizerTokenEvent,
+)
 
 from monitor import keys, tabla
 from monitor.auth import Principal, Rol, TokenInvalido, verificar_token
+from monitor.metricas import Metrica
+from monitor.observability import contar, logger
 
 MAX_TOKEN = 4096
 
@@ -65,3 +73,35 @@ def contexto(principal: Principal) -> dict[str, Any]:
     if principal.id_aseguradora is not None:
         datos["id_aseguradora"] = principal.id_aseguradora
     return datos
+
+
+def decidir(evento: Mapping[str, Any]) -> dict[str, Any]:
+    """The policy for one TOKEN request: Allow for the whole stage with the caller in the context, or Deny
+    (which API Gateway answers with its 401). An outage raises instead: a 5XX, never a wrong Deny."""
+    solicitud = APIGatewayAuthorizerTokenEvent(dict(evento))
+    try:
+        principal = autenticar(extraer_token(solicitud.authorization_token))
+    except TokenInvalido as exc:
+        contar(Metrica.TOKEN_RECHAZADO)
+        logger.info("Token rechazado", extra={"motivo": str(exc)})
+        denegar = _politica(solicitud, "anonimo")
+        denegar.deny_all_routes()
+        return denegar.asdict()
+    logger.info("Token aceptado", extra={"caller": principal.id, "rol": principal.rol.value})
+    permitir = _politica(solicitud, principal.id, contexto(principal))
+    permitir.allow_all_routes()
+    return permitir.asdict()
+
+
+def _politica(
+    solicitud: APIGatewayAuthorizerTokenEvent, principal_id: str, datos: dict[str, Any] | None = None
+) -> APIGatewayAuthorizerResponse:
+    arn = solicitud.parsed_arn
+    return APIGatewayAuthorizerResponse(
+        principal_id=principal_id,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+        context=datos,
+    )

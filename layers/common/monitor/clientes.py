@@ -26,6 +26,7 @@ from monitor.fechas import ahora
 from monitor.http import detalles_de_validacion
 from monitor.observability import logger
 from monitor.settings import settings
+from monitor.tipos import Respuesta
 
 CREDENCIALES_INVALIDAS = "Credenciales de cliente inválidas"
 FORMULARIO = "application/x-www-form-urlencoded"
@@ -42,7 +43,7 @@ class ClienteNuevo(BaseModel):
     exigir_firma: StrictBool = True
 
 
-class ClienteCreado(BaseModel):
+class ClienteCreado(Respuesta):
     """The only response that ever shows `client_secret` and `hmac_key`."""
 
     client_id: str
@@ -58,12 +59,12 @@ class CredencialesCliente(BaseModel):
     client_secret: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-class TokenCliente(BaseModel):
+class TokenCliente(Respuesta):
     token: str
     expires_in: int
 
 
-class TokenOAuth(BaseModel):
+class TokenOAuth(Respuesta):
     access_token: str
     token_type: str
     expires_in: int

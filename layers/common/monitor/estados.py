@@ -10,10 +10,10 @@ from typing import Any
 
 from monitor import cursores, expedientes, keys, tabla
 from monitor.auth import Principal, Rol
+from monitor.campos import Estado
 from monitor.errors import AccesoDenegado, Conflicto, ServicioNoDisponible, TransaccionCancelada
 from monitor.fechas import ahora
 from monitor.metricas import Metrica
-from monitor.modelos_expediente import Estado
 from monitor.observability import logger
 
 FLUJO = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA, Estado.SALIDA)

@@ -12,14 +12,15 @@ import re
 import secrets
 import unicodedata
 from datetime import timedelta
-from typing import Any, Literal, NoReturn
-
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from monitor import almacen, cursores, fechas, keys, tabla
 from monitor.errors import CondicionFallida, Conflicto, NoEncontrado, SolicitudInvalida, TransaccionCancelada
 from monitor.fechas import iso
 from monitor.observability import logger
+
+if TYPE_CHECKING:
+    from monitor.modelos_evidencia import SolicitudCarga
 
 TAMANO_MAXIMO = 25 * 1024 * 1024  # 25 MB
 VIGENCIA_SEGUNDOS = 15 * 60  # upload forms and download URLs
@@ -43,71 +44,6 @@ EVIDENCIA_NO_ENCONTRADA = "Evidencia no encontrada"
 ARCHIVO_NO_SUBIDO = "El archivo aún no se ha subido"
 
 _ID_VALIDO = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-
-
-# ---- models: what comes in, what goes out
-class SolicitudCarga(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    tipo: Literal["fotografia", "documento"]
-    nombre_archivo: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(min_length=1, max_length=100)
-    tamano: StrictInt = Field(description="Bytes declarados; 1 a 26214400 (25 MB)")
-
-    @field_validator("content_type")
-    @classmethod
-    def _tipo_contenido(cls, valor: str, info: ValidationInfo) -> str:
-        valor = valor.lower()
-        tipo = info.data.get("tipo")
-        permitidos = TIPOS_PERMITIDOS.get(tipo, IMAGENES | {PDF}) if isinstance(tipo, str) else IMAGENES | {PDF}
-        if valor not in permitidos:
-            nombre = "una fotografía" if tipo == "fotografia" else "un documento"
-            raise ValueError(f"Tipo de archivo no permitido para {nombre}; use: {', '.join(sorted(permitidos))}")
-        return valor
-
-    @field_validator("tamano")
-    @classmethod
-    def _tamano(cls, valor: int) -> int:
-        if valor < 1:
-            raise ValueError("Debe ser mayor que 0")
-        if valor > TAMANO_MAXIMO:
-            raise ValueError("El archivo excede el máximo de 25 MB")
-        return valor
-
-
-class FormularioCarga(BaseModel):
-    url: str
-    fields: dict[str, str]
-
-
-class Evidencia(BaseModel):
-    id: str
-    tipo: str
-    nombre_archivo: str
-    content_type: str
-    tamano: int
-    estado: Literal["Pendiente", "Subida", "Expirada"]
-    solicitado_por: int
-    solicitado_en: str
-    expira_en: str | None = None
-    tamano_real: int | None = None
-    subido_por: int | None = None
-    fecha_carga: str | None = None
-    url: str | None = Field(None, description="Descarga firmada (15 min), solo en estado Subida")
-    url_expira_en: str | None = None
-
-
-class CargaSolicitada(Evidencia):
-    upload: FormularioCarga
-
-
-class PaginaEvidencias(BaseModel):
-    items: list[Evidencia]
-    next_cursor: str | None
-
-
-class EvidenciaEliminada(BaseModel):
-    eliminado: str
 
 
 # ---- pure helpers

@@ -13,10 +13,11 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor import aseguradoras, cursores, keys, tabla
 from monitor.auth import Principal
+from monitor.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 from monitor.errors import (
     Conflicto,
     NoEncontrado,
@@ -26,15 +27,10 @@ from monitor.errors import (
     TransaccionCancelada,
 )
 from monitor.fechas import ahora
-from monitor.modelos_expediente import (
-    CAMPOS_ENTEROS,
-    CAMPOS_SALIDA,
-    UBICACION_INICIAL,
-    ActualizarExpediente,
-    CrearExpediente,
-    Estado,
-)
 from monitor.observability import logger
+
+if TYPE_CHECKING:
+    from monitor.modelos_expediente import ActualizarExpediente, CrearExpediente
 
 NO_ENCONTRADO = "Expediente no encontrado"
 DUPLICADO = "Ya existe un expediente con ese No. Siniestro"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from typing import Annotated
-
-from pydantic import BeforeValidator
 
 _SOLO_FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -52,7 +49,3 @@ def normalizar_marca_tiempo(valor: object) -> object:
         return iso(_a_datetime(valor))
     except ValueError:
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
-
-
-Fecha = Annotated[str, BeforeValidator(normalizar_fecha)]
-MarcaTiempo = Annotated[str, BeforeValidator(normalizar_marca_tiempo)]

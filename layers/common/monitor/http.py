@@ -6,16 +6,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response  # functions take Response from here
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
 
 from monitor import jsoncodec
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
@@ -23,7 +22,11 @@ from monitor.errors import ErrorMonitor, SolicitudInvalida
 from monitor.observability import logger, tracer
 from monitor.settings import settings
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
 JSON = "application/json"
+REFERENCIA = "#/components/schemas/"
 
 MENSAJES_ROL = {
     ADMIN: "Acceso restringido a administradores",
@@ -31,6 +34,8 @@ MENSAJES_ROL = {
     INTEGRACION: "Acceso restringido a integraciones de aseguradoras",
 }
 SOLO_PERSONAL = "Acceso restringido a usuarios del taller"
+CUERPO_GRANDE = "El cuerpo de la solicitud es demasiado grande"
+CUERPO_INVALIDO = "Cuerpo de la solicitud inválido (JSON no válido o Content-Type no soportado)"
 TIPO_NO_SOPORTADO = {
     "error": "Content-Type no soportado",
     "detalles": [{"campo": "Content-Type", "mensaje": "Use application/json"}],
@@ -77,27 +82,13 @@ _MENSAJES_VALIDACION = {
 }
 
 
-class Error(BaseModel):
-    """Every error body of the API: `{"error": "<mensaje en español>"}`."""
-
-    error: str
-
-
-class DetalleError(BaseModel):
-    campo: str
-    mensaje: str
-
-
-class ErrorValidacion(BaseModel):
-    """400 bodies: the error plus, for validation, which field and why."""
-
-    error: str
-    detalles: list[DetalleError] | None = None
-
-
-def documentar(modelo: type[BaseModel], descripcion: str) -> OpenAPIResponse:
-    """One OpenAPI response entry, so every function declares its answers (errors included) alike."""
-    return {"description": descripcion, "content": {"application/json": {"model": modelo}}}
+def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIResponse:
+    """One OpenAPI response entry, by model name (several names: any of them). The models live in
+    `monitor.documentacion`'s modules and are loaded only when the document is generated."""
+    nombres = (modelo,) if isinstance(modelo, str) else modelo
+    referencias = [{"$ref": f"{REFERENCIA}{n}"} for n in nombres]
+    esquema = referencias[0] if len(referencias) == 1 else {"anyOf": referencias}
+    return {"description": descripcion, "content": {JSON: {"schema": esquema}}}
 
 
 def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response[str]:
@@ -178,11 +169,20 @@ def detalles_de_validacion(errores: list[Mapping[str, Any]]) -> tuple[str, list[
 
 
 class MonitorResolver(APIGatewayRestResolver):
-    """`roles` None means a public route; otherwise the caller must hold one of them."""
+    """`roles` None means a public route; otherwise the caller must hold one of them.
 
-    def __init__(self, *, roles: frozenset[Rol] | None, error_interno: str = "Error interno del servidor") -> None:
+    `validacion=False` is for functions whose routes take only path strings: Powertools then loads no
+    Pydantic, which is most of their cold start. Routes with a body, query or typed path need it on."""
+
+    def __init__(
+        self,
+        *,
+        roles: frozenset[Rol] | None,
+        error_interno: str = "Error interno del servidor",
+        validacion: bool = True,
+    ) -> None:
         super().__init__(
-            enable_validation=True,
+            enable_validation=validacion,
             serializer=jsoncodec.dumps,
             json_body_deserializer=_cargar_json,
         )
@@ -193,6 +193,17 @@ class MonitorResolver(APIGatewayRestResolver):
         self.exception_handler(RequestUnsupportedContentType)(self._tipo_no_soportado)
         self.exception_handler(NotFoundError)(self._ruta_no_encontrada)
         self.exception_handler(Exception)(self._error_inesperado)
+
+    def get_openapi_schema(self, **opciones: Any) -> OpenAPI:
+        """Powertools' document plus the response models the routes name (`documentar`)."""
+        from monitor import documentacion
+
+        comunes = {
+            400: documentar("ErrorValidacion", CUERPO_INVALIDO),
+            413: documentar("Error", CUERPO_GRANDE),
+            500: documentar("Error", self.error_interno),
+        }
+        return documentacion.completar(super().get_openapi_schema(**opciones), comunes)
 
     @property
     def principal(self) -> Principal:
@@ -223,7 +234,7 @@ class MonitorResolver(APIGatewayRestResolver):
                 return _proxy(403, {"error": mensaje_de_rechazo(self.roles, principal.rol)})
         cuerpo = event.get("body") or ""
         if len(cuerpo) > settings().max_cuerpo:
-            return _proxy(413, {"error": "El cuerpo de la solicitud es demasiado grande"})
+            return _proxy(413, {"error": CUERPO_GRANDE})
         if cuerpo and _tipo_de_contenido(event).startswith("multipart/"):
             # No route takes multipart (evidence goes straight to S3); Powertools would raise a 500 on it.
             return _proxy(400, TIPO_NO_SOPORTADO)

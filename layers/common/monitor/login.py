@@ -13,10 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from monitor import contrasenas, keys, tabla, usuarios
 from monitor.auth import Principal, Rol, emitir_token
-from monitor.errors import CondicionFallida, DemasiadosIntentos, NoAutenticado, NoEncontrado, SolicitudInvalida
+from monitor.errors import CondicionFallida, DemasiadosIntentos, NoAutenticado, SolicitudInvalida
 from monitor.metricas import Metrica
+from monitor.modelos_usuario import Password
 from monitor.observability import contar, logger
 from monitor.settings import settings
+from monitor.tipos import Respuesta
 
 CREDENCIALES_INCORRECTAS = "Usuario o contraseña incorrectos"
 DEMASIADOS_INTENTOS = "Demasiados intentos fallidos, intente más tarde"
@@ -34,23 +36,23 @@ class CambioPassword(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password_actual: Annotated[str, Field(min_length=1, max_length=256)]
-    password_nuevo: usuarios.Password
+    password_nuevo: Password
 
 
-class UsuarioSesion(BaseModel):
+class UsuarioSesion(Respuesta):
     id: int
     username: str
     nombre: str
     rol: Rol
 
 
-class Sesion(BaseModel):
+class Sesion(Respuesta):
     token: str
     expires_in: int
     usuario: UsuarioSesion
 
 
-class TokenRenovado(BaseModel):
+class TokenRenovado(Respuesta):
     token: str
     expires_in: int
 
@@ -132,13 +134,6 @@ def _token(item: dict[str, Any], version: int) -> dict[str, Any]:
         sub=str(int(item["id"])), username=item["username"], rol=Rol(item["rol"]), version=version, ttl=ttl
     )
     return {"token": token, "expires_in": ttl}
-
-
-def yo(principal: Principal) -> dict[str, Any]:
-    item = usuarios.obtener(principal.id_usuario)
-    if item is None:
-        raise NoEncontrado(usuarios.NO_ENCONTRADO)
-    return usuarios.publico(item)
 
 
 def cambiar_password(principal: Principal, datos: CambioPassword) -> dict[str, Any]:

@@ -7,7 +7,6 @@ corrupts the claim file; outputs list every field so clients always see the same
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -21,123 +20,15 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.fechas import Fecha, MarcaTiempo
-
-
-class Estado(StrEnum):
-    INGRESO = "Ingreso"
-    RESTAURACION = "Restauracion"
-    PENDIENTE_DE_SALIDA = "Pendiente_de_salida"
-    SALIDA = "Salida"
-
-
-# ---- field catalog (the seed's response order, then our additions)
-CAMPOS_TEXTO_CORTO = (
-    "factura",
-    "orden",
-    "asesor",
-    "tecnico",
-    "mecanico",
-    "vehiculo",
-    "marca",
-    "modelo",
-    "tipo",
-    "color",
-    "placas",
-    "nombre_cliente",
-    "telefono_cliente",
-    "correo_cliente",
+from monitor.campos import (
+    MAX_CORTO,
+    MAX_DATO,
+    MAX_LARGO,
+    OBLIGATORIOS,
+    SOLO_LECTURA,
+    Estado,
 )
-CAMPOS_TEXTO_LARGO = ("observaciones", "comentarios_aseguradora")
-CAMPOS_DATO = ("dato1", "dato2", "dato3", "dato4")
-CAMPOS_FECHA = (
-    "fecha_ingreso",
-    "fecha_valuacion",
-    "fecha_autorizacion",
-    "fecha_pzas_completas",
-    "unidad_terminada",
-    "fecha_entrega",
-)
-CAMPOS_MARCA_TIEMPO = (
-    "dato1_fecha_hora",
-    "dato2_fecha_hora",
-    "dato3_fecha_hora",
-    "dato4_fecha_hora",
-    "comentarios_aseguradora_fh",
-)
-CAMPOS_DOC = (
-    "doc_orden_admision",
-    "doc_identificacion",
-    "doc_tarjeta_circulacion",
-    "doc_caratula_poliza",
-    "doc_carta_reparacion",
-    "doc_comprobante_deducible",
-    "doc_finiquito",
-    "doc_encuesta_servicio",
-)
-CAMPOS_ENTEROS = ("id_aseguradora", "creado_por", "version")
-
-# The seed's example response, key by key, plus fecha_entrega / version / timestamps.
-CAMPOS_SALIDA = (
-    "no_siniestro",
-    "factura",
-    "orden",
-    "asesor",
-    "fecha_ingreso",
-    "fecha_valuacion",
-    "fecha_autorizacion",
-    "fecha_pzas_completas",
-    "unidad_terminada",
-    "fecha_entrega",
-    "tecnico",
-    "mecanico",
-    "vehiculo",
-    "observaciones",
-    "marca",
-    "modelo",
-    "tipo",
-    "color",
-    "placas",
-    "nombre_cliente",
-    "telefono_cliente",
-    "correo_cliente",
-    "dato1",
-    "dato1_fecha_hora",
-    "dato2",
-    "dato2_fecha_hora",
-    "dato3",
-    "dato3_fecha_hora",
-    "dato4",
-    "dato4_fecha_hora",
-    "comentarios_aseguradora",
-    "comentarios_aseguradora_fh",
-    *CAMPOS_DOC,
-    "estado",
-    "ubicacion_almacenamiento",
-    "id_aseguradora",
-    "creado_por",
-    "version",
-    "creado_en",
-    "actualizado_en",
-)
-
-OBLIGATORIOS = (
-    "no_siniestro",
-    "nombre_cliente",
-    "telefono_cliente",
-    "marca",
-    "placas",
-    "tipo",
-    "modelo",
-    "fecha_ingreso",
-    "fecha_entrega",
-)
-# Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
-SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
-UBICACION_INICIAL = "Local"
-MAX_DATO = 500
-MAX_CORTO = 255
-MAX_LARGO = 5000
+from monitor.tipos import Fecha, MarcaTiempo, Respuesta
 
 _NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 _CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -265,7 +156,7 @@ class CrearExpediente(_CamposEditables):
         return texto
 
 
-class Expediente(BaseModel):
+class Expediente(Respuesta):
     """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
 
     no_siniestro: str
@@ -317,38 +208,38 @@ class Expediente(BaseModel):
     actualizado_en: str
 
 
-class Persona(BaseModel):
+class Persona(Respuesta):
     id: int
     username: str
 
 
-class EntradaHistorial(BaseModel):
+class EntradaHistorial(Respuesta):
     estado_anterior: Estado | None
     estado_nuevo: Estado
     fecha_cambio: str
     cambiado_por: Persona
 
 
-class Cambio(BaseModel):
+class Cambio(Respuesta):
     campo: str
     anterior: Any
     nuevo: Any
 
 
-class EntradaAuditoria(BaseModel):
+class EntradaAuditoria(Respuesta):
     fecha: str
     usuario: Persona
     cambios: list[Cambio]
 
 
-class ResumenOrden(BaseModel):
+class ResumenOrden(Respuesta):
     serviceOrderId: int  # the insurer's camelCase contract
     serviceOrderNumber: str | None
     estado: str | None
     recibida_en: str | None
 
 
-class AseguradoraResumen(BaseModel):
+class AseguradoraResumen(Respuesta):
     id: int
     nombre: str | None
 
@@ -359,17 +250,17 @@ class DetalleExpediente(Expediente):
     ordenes_servicio: list[ResumenOrden]
 
 
-class PaginaExpedientes(BaseModel):
+class PaginaExpedientes(Respuesta):
     items: list[Expediente]
     next_cursor: str | None
 
 
-class PaginaHistorial(BaseModel):
+class PaginaHistorial(Respuesta):
     items: list[EntradaHistorial]
     next_cursor: str | None
 
 
-class PaginaAuditoria(BaseModel):
+class PaginaAuditoria(Respuesta):
     items: list[EntradaAuditoria]
     next_cursor: str | None
 
@@ -399,17 +290,17 @@ class NuevoComentario(BaseModel):
         return valor
 
 
-class Comentario(BaseModel):
+class Comentario(Respuesta):
     id: str
     texto: str
     autor: Persona
     fecha: str
 
 
-class PaginaComentarios(BaseModel):
+class PaginaComentarios(Respuesta):
     items: list[Comentario]
     next_cursor: str | None
 
 
-class Eliminado(BaseModel):
+class Eliminado(Respuesta):
     eliminado: str

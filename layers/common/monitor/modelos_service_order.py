@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.fechas import MarcaTiempo
+from monitor.tipos import MarcaTiempo, Respuesta
 
 INT32_MAX = 2_147_483_647
 MAX_ITEMS = 500
@@ -141,12 +141,12 @@ class ServiceOrderCancellationDetails(_Entrada):
 NumeroJson = Annotated[Decimal, WithJsonSchema({"type": "number"})]
 
 
-class CreatedServiceOrderResponse(BaseModel):
+class CreatedServiceOrderResponse(Respuesta):
     serviceOrderId: int
     serviceOrderNumber: str
 
 
-class CancelledServiceOrderResponse(BaseModel):
+class CancelledServiceOrderResponse(Respuesta):
     isCancelled: bool
     showResponseText: bool
     responseText: str
@@ -155,7 +155,7 @@ class CancelledServiceOrderResponse(BaseModel):
 EstadoOrden = Literal["Recibida", "Cancelada"]
 
 
-class ResumenOrdenServicio(BaseModel):
+class ResumenOrdenServicio(Respuesta):
     serviceOrderId: int
     serviceOrderGuid: str | None = None
     serviceOrderNumber: str
@@ -171,19 +171,19 @@ class ResumenOrdenServicio(BaseModel):
     taxTotalAmount: NumeroJson | None = None
 
 
-class PaginaOrdenes(BaseModel):
+class PaginaOrdenes(Respuesta):
     items: list[ResumenOrdenServicio]
     next_cursor: str | None
 
 
-class Cancelacion(BaseModel):
+class Cancelacion(Respuesta):
     fecha: str
     cancelado_por_email: str | None = None
     cancelado_por_nombre: str | None = None
     comentarios: str | None = None
 
 
-class ItemOrden(BaseModel):
+class ItemOrden(Respuesta):
     itemId: int | None = None
     itemCode: str | None = None
     itemName: str | None = None
@@ -197,7 +197,7 @@ class ItemOrden(BaseModel):
     otherCosts: NumeroJson | None = None
 
 
-class OrdenServicio(BaseModel):
+class OrdenServicio(Respuesta):
     """Staff view: the seed's fields as received plus our number, state and cancellation."""
 
     serviceOrderId: int

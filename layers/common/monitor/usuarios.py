@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from monitor import contrasenas, cursores, keys, tabla
 from monitor.auth import Principal, Rol
@@ -24,6 +23,9 @@ from monitor.errors import (
 )
 from monitor.fechas import ahora
 
+if TYPE_CHECKING:
+    from monitor.modelos_usuario import CambiosUsuario, UsuarioNuevo
+
 USERNAME_DUPLICADO = "Ya existe un usuario con ese nombre de usuario"
 NO_ENCONTRADO = "Usuario no encontrado"
 AUTO_BLOQUEO = "Un administrador no puede desactivarse ni quitarse el rol de administrador a sí mismo"
@@ -33,54 +35,11 @@ PASSWORD_MAX = 256
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
 _REINTENTOS = 3
 
-Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
-RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
-
 
 def validar_username(valor: str) -> str:
     if not _USERNAME.match(valor):
         raise ValueError("De 3 a 64 caracteres: letras, dígitos, punto, guion y guion bajo")
     return valor
-
-
-class UsuarioNuevo(BaseModel):
-    """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    nombre: Nombre
-    username: str
-    password: Password
-    rol: RolPersonal
-
-    _username = field_validator("username")(validar_username)
-
-
-class CambiosUsuario(BaseModel):
-    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    nombre: Nombre | None = None
-    rol: RolPersonal | None = None
-    password: Password | None = None
-    activo: bool | None = None
-
-
-class Usuario(BaseModel):
-    """What a response shows of a user (never the hash or the token version)."""
-
-    id: int
-    nombre: str
-    username: str
-    rol: Rol
-    activo: bool
-
-
-class ListaUsuarios(BaseModel):
-    items: list[Usuario]
-    next_cursor: str | None
 
 
 def publico(item: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +147,10 @@ def _escribir(id_usuario: int, item: dict[str, Any], sets: dict[str, Any], revoc
 
 def actualizar(id_usuario: int, cambios: CambiosUsuario, actor: Principal) -> dict[str, Any]:
     """Partial update by an administrator; role, password or activo changes end the user's sessions."""
-    enviados = cambios.model_dump(exclude_unset=True)
+    return _aplicar(id_usuario, cambios.model_dump(exclude_unset=True), actor)
+
+
+def _aplicar(id_usuario: int, enviados: Mapping[str, Any], actor: Principal) -> dict[str, Any]:
     nulos = [campo for campo, valor in enviados.items() if valor is None]
     if nulos:
         raise SolicitudInvalida("Datos inválidos", detalles=[{"campo": c, "mensaje": "No admite null"} for c in nulos])
@@ -230,7 +192,14 @@ def actualizar(id_usuario: int, cambios: CambiosUsuario, actor: Principal) -> di
 
 def desactivar(id_usuario: int, actor: Principal) -> dict[str, Any]:
     """DELETE keeps the user (history names it) but ends its sessions."""
-    return actualizar(id_usuario, CambiosUsuario(activo=False), actor)
+    return _aplicar(id_usuario, {"activo": False}, actor)
+
+
+def yo(principal: Principal) -> dict[str, Any]:
+    item = obtener(principal.id_usuario)
+    if item is None:
+        raise NoEncontrado(NO_ENCONTRADO)
+    return publico(item)
 
 
 def cambiar_password(id_usuario: int, nuevo: str, version_leida: int) -> int:

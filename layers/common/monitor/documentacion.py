@@ -1,0 +1,105 @@
+"""The OpenAPI document's response bodies, named in the routes and turned into schemas only here.
+
+Functions declare their answers by model name (`http.documentar("Expediente", ...)`), so a request never
+imports or builds a response model: Pydantic builds a model's schema when the document is generated, and
+functions that take no body or query never import Pydantic at all (their cold start, bench/README.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from monitor.http import REFERENCIA
+from monitor.tipos import Respuesta
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+_REFERENCIA = re.compile(r"^#/components/schemas/(?P<nombre>[A-Za-z0-9_]+)$")
+# Where response models live; a name must be unique across them (tests/unit/test_documentacion.py).
+MODULOS = (
+    "monitor.documentacion",
+    "monitor.modelos_expediente",
+    "monitor.modelos_service_order",
+    "monitor.modelos_evidencia",
+    "monitor.modelos_aseguradora",
+    "monitor.modelos_usuario",
+    "monitor.login",
+    "monitor.clientes",
+)
+
+
+class Error(Respuesta):
+    """Every error body of the API: `{"error": "<mensaje en español>"}`."""
+
+    error: str
+
+
+class DetalleError(Respuesta):
+    campo: str
+    mensaje: str
+
+
+class ErrorValidacion(Respuesta):
+    """400 bodies: the error plus, for validation, which field and why."""
+
+    error: str
+    detalles: list[DetalleError] | None = None
+
+
+class Salud(Respuesta):
+    status: str
+    tabla: str
+    fecha: str
+
+
+def modelo(nombre: str) -> type[BaseModel]:
+    for ruta in MODULOS:
+        candidato = getattr(importlib.import_module(ruta), nombre, None)
+        if isinstance(candidato, type) and issubclass(candidato, BaseModel):
+            return candidato
+    raise LookupError(f"Modelo de respuesta desconocido: {nombre}")
+
+
+def referidos(documento: Any) -> Iterator[str]:
+    """Names of every component the document points at."""
+    if isinstance(documento, dict):
+        for clave, valor in documento.items():
+            if clave == "$ref" and isinstance(valor, str) and (hallado := _REFERENCIA.match(valor)):
+                yield hallado["nombre"]
+            else:
+                yield from referidos(valor)
+    elif isinstance(documento, list):
+        for valor in documento:
+            yield from referidos(valor)
+
+
+def esquemas(nombres: Iterable[str]) -> dict[str, Any]:
+    """JSON Schemas of the named models and of the models they nest, keyed by component name."""
+    modelos = [(modelo(n), "serialization") for n in dict.fromkeys(nombres)]
+    if not modelos:
+        return {}
+    _, definiciones = models_json_schema(modelos, ref_template=REFERENCIA + "{model}")  # type: ignore[arg-type]
+    return dict(definiciones.get("$defs", {}))
+
+
+def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
+    """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
+    components that the routes name but Powertools did not generate."""
+    documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for operaciones in documento.get("paths", {}).values():
+        for operacion in operaciones.values():
+            respuestas = operacion.setdefault("responses", {})
+            for estado, respuesta in comunes.items():
+                respuestas.setdefault(str(estado), respuesta)
+    componentes = documento.setdefault("components", {}).setdefault("schemas", {})
+    faltan = [n for n in dict.fromkeys(referidos(documento)) if n not in componentes]
+    for nombre, definicion in esquemas(faltan).items():
+        componentes.setdefault(nombre, definicion)
+    return type(esquema).model_validate(documento)

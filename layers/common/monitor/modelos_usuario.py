@@ -1,0 +1,54 @@
+"""What comes in and what goes out for staff users; the username rule lives in `monitor.usuarios`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from monitor.auth import Rol
+from monitor.tipos import Respuesta
+from monitor.usuarios import PASSWORD_MAX, PASSWORD_MIN, validar_username
+
+Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
+
+
+class UsuarioNuevo(BaseModel):
+    """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre
+    username: str
+    password: Password
+    rol: RolPersonal
+
+    _username = field_validator("username")(validar_username)
+
+
+class CambiosUsuario(BaseModel):
+    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre | None = None
+    rol: RolPersonal | None = None
+    password: Password | None = None
+    activo: bool | None = None
+
+
+class Usuario(Respuesta):
+    """What a response shows of a user (never the hash or the token version)."""
+
+    id: int
+    nombre: str
+    username: str
+    rol: Rol
+    activo: bool
+
+
+class ListaUsuarios(Respuesta):
+    items: list[Usuario]
+    next_cursor: str | None

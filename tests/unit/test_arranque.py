@@ -1,0 +1,163 @@
+"""What a function loads at init, checked in fresh interpreters (this test process has long imported
+everything): deferred Powertools package inits, no Pydantic where no route needs it, response models
+left unbuilt. The timings themselves are measured by `make bench`, never here."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor import carga_diferida
+from tools import funciones, plantilla
+from tools.aws_local import AwsLocal
+
+RAIZ = Path(__file__).resolve().parents[2]
+CAPA = RAIZ / "layers" / "common"
+PARAMETRO_DE_RUTA = re.compile(r"{(\w+)}")
+# Loaded only by the resolvers and event classes no function uses.
+AJENOS = (
+    "asyncio",
+    "aws_lambda_powertools.event_handler.appsync",
+    "aws_lambda_powertools.utilities.data_classes.s3_event",
+)
+
+# After `import app`: which of these modules are loaded.
+_INFORME = """
+print(json.dumps({m: m in sys.modules for m in ["pydantic", *AJENOS]}))
+"""
+# Init plus one request from events/ against the session's moto server.
+_UNA_SOLICITUD = """
+from tools.funciones import Contexto
+respuesta = app.lambda_handler(json.load(open(EVENTO)), Contexto())
+print(json.dumps({"status": respuesta["statusCode"], "pydantic": "pydantic" in sys.modules}))
+"""
+
+
+def en_limpio(funcion: str, codigo: str, local: AwsLocal | None = None) -> dict[str, Any]:
+    """A fresh interpreter importing functions/<funcion>/app.py as Lambda does, then running `codigo`."""
+    local = local or AwsLocal(endpoint="http://127.0.0.1:9", tabla="t", secreto="s", bucket="b")
+    prologo = [
+        "import json, sys",
+        f"sys.path[:0] = [{str(RAIZ / 'functions' / funcion)!r}, {str(CAPA)!r}]",
+        "import app",
+        f"sys.path.append({str(RAIZ)!r})",
+        f"AJENOS = {list(AJENOS)!r}",
+        f"EVENTO = {str(RAIZ / 'events' / f'{funcion}.json')!r}",
+    ]
+    hecho = subprocess.run(
+        [sys.executable, "-c", "\n".join([*prologo, codigo])],
+        env=local.entorno(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    resultado: dict[str, Any] = json.loads(hecho.stdout.strip().splitlines()[-1])
+    return resultado
+
+
+@pytest.fixture(scope="module")
+def resolvers() -> dict[str, Any]:
+    codigos = sorted({r.codigo for r in plantilla.rutas()})
+    return {c.name: funciones.cargar(c).app for c in codigos}
+
+
+# ---- deferred package inits
+def test_exports_are_read_from_the_package_init() -> None:
+    fuente = "from .alb_event import ALBEvent\nfrom pkg.otro import Algo as Alias\nimport os\nX = 1\n"
+    assert carga_diferida.exportados("pkg.sub", fuente) == {
+        "ALBEvent": ("pkg.sub.alb_event", "ALBEvent"),
+        "Alias": ("pkg.otro", "Algo"),
+    }
+
+
+def test_an_imported_package_is_left_as_it_is() -> None:
+    importlib.import_module(carga_diferida.PAQUETES[0])
+    assert carga_diferida.diferir(carga_diferida.PAQUETES[0]) is None
+
+
+@pytest.mark.parametrize("paquete", carga_diferida.PAQUETES)
+def test_a_deferred_package_exports_the_same_objects_as_the_real_one(paquete: str) -> None:
+    """Every name the real `__init__` imports, through the deferred module, is the very same object."""
+    codigo = f"""
+import importlib, json, sys
+sys.path.insert(0, {str(CAPA)!r})
+import monitor
+from monitor import carga_diferida
+paquete = importlib.import_module({paquete!r})
+nombres = carga_diferida.exportados({paquete!r}, open(paquete.__spec__.origin, encoding="utf-8").read())
+antes = sorted(m for m in sys.modules if m.startswith({paquete!r} + "."))
+distintos = [n for n, (origen, real) in nombres.items()
+             if getattr(paquete, n) is not getattr(importlib.import_module(origen), real)]
+real_all = getattr(paquete, "__all__", [])
+print(json.dumps({{"nombres": len(nombres), "antes": len(antes), "distintos": distintos,
+                  "sin_exportar": sorted(set(real_all) - set(nombres)), "submodulo": paquete.__name__}}))
+"""
+    hecho = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, check=True, timeout=120)
+    resultado = json.loads(hecho.stdout.strip().splitlines()[-1])
+    assert resultado["nombres"] > 10
+    assert resultado["antes"] < resultado["nombres"]  # nothing was loaded up front...
+    assert resultado["distintos"] == []  # ...and every name resolves to the real object
+    assert resultado["sin_exportar"] == []
+
+
+def test_no_function_loads_the_resolvers_and_events_it_does_not_use(resolvers: dict[str, Any]) -> None:
+    todas = [*resolvers, "authorizer"]
+    with ThreadPoolExecutor(max_workers=4) as grupo:
+        informes = dict(zip(todas, grupo.map(lambda f: en_limpio(f, _INFORME), todas), strict=True))
+    for nombre, cargados in informes.items():
+        assert [m for m in AJENOS if cargados[m]] == [], nombre
+    assert informes["authorizer"]["pydantic"] is False
+    # The check can fail: the real package init does load them.
+    directo = subprocess.run(
+        [sys.executable, "-c", "import sys, aws_lambda_powertools.event_handler; print('asyncio' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert directo.stdout.strip() == "True"
+
+
+# ---- Pydantic only where a route validates
+def test_functions_without_validation_take_only_path_strings(resolvers: dict[str, Any]) -> None:
+    """Powertools passes only path parameters when validation is off: a query or body parameter there
+    would silently keep its default."""
+    sin_validacion = {n: app for n, app in resolvers.items() if not app._enable_validation}
+    assert {"health", "expedientes_get", "expedientes_delete"} <= set(sin_validacion)
+    for nombre, app in sin_validacion.items():
+        for ruta in app._static_routes + app._dynamic_routes:
+            de_ruta = set(PARAMETRO_DE_RUTA.findall(ruta.openapi_path))
+            for parametro in inspect.signature(ruta.func).parameters.values():
+                assert parametro.name in de_ruta, f"{nombre}: {parametro.name} no es de la ruta"
+                assert parametro.annotation in (str, "str"), f"{nombre}: {parametro.name} no es texto"
+
+
+def test_functions_without_validation_never_import_pydantic(resolvers: dict[str, Any], aws: AwsLocal) -> None:
+    """Init and a whole request (events/, against moto): 200, or 404 for an item that does not exist."""
+    sin_validacion = sorted(n for n, app in resolvers.items() if not app._enable_validation)
+    assert len(sin_validacion) >= 7
+    for nombre in sin_validacion:
+        resultado = en_limpio(nombre, _UNA_SOLICITUD, aws)
+        assert resultado["pydantic"] is False, nombre
+        assert resultado["status"] in (200, 404), nombre
+    # The check can fail: a validating function does load it.
+    assert en_limpio("expedientes_update", _INFORME)["pydantic"] is True
+
+
+def test_response_models_are_not_built_at_init() -> None:
+    estado = en_limpio(
+        "expedientes_update",
+        "from monitor import modelos_expediente as m\n"
+        "print(json.dumps({'respuesta': m.Expediente.__pydantic_complete__,"
+        " 'entrada': m.ActualizarExpediente.__pydantic_complete__}))",
+    )
+    assert estado == {"respuesta": False, "entrada": True}

@@ -1,0 +1,66 @@
+"""Response models named by string: the document stays whole (the cold-start side: test_arranque.py)."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from monitor import documentacion, http
+from tools import openapi_local, plantilla
+
+
+@pytest.fixture(scope="module")
+def documento() -> dict[str, Any]:
+    return openapi_local.documento(plantilla.rutas())
+
+
+def test_every_reference_of_the_document_resolves(documento: dict[str, Any]) -> None:
+    referidos = set(documentacion.referidos(documento))
+    assert {"Error", "ErrorValidacion", "Expediente", "Salud"} <= referidos
+    assert referidos <= set(documento["components"]["schemas"])
+
+
+def test_every_operation_declares_what_the_resolver_answers_on_any_route(documento: dict[str, Any]) -> None:
+    operaciones = [(r, m, o) for r, ops in documento["paths"].items() for m, o in ops.items()]
+    assert len(operaciones) == len(plantilla.rutas())
+    for ruta, metodo, operacion in operaciones:
+        assert {"400", "413", "500"} <= set(operacion["responses"]), f"{metodo} {ruta}"
+    update = documento["paths"]["/api/expedientes/{no_siniestro}"]["put"]["responses"]
+    assert update["500"]["description"] == "Error interno al actualizar expediente"
+    assert update["413"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_component_schemas_are_the_models_serialization_schemas(documento: dict[str, Any]) -> None:
+    componentes = documento["components"]["schemas"]
+    esperado = documentacion.esquemas(["DetalleExpediente"])
+    for nombre in ("DetalleExpediente", "AseguradoraResumen"):  # nested models come along
+        assert componentes[nombre]["required"] == esperado[nombre]["required"]
+        assert componentes[nombre]["properties"].keys() == esperado[nombre]["properties"].keys()
+    assert componentes["Salud"]["required"] == ["status", "tabla", "fecha"]
+
+
+def test_several_names_document_any_of_them() -> None:
+    entrada = http.documentar(("TokenCliente", "TokenOAuth"), "Token")
+    assert entrada["content"]["application/json"]["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/TokenCliente"}, {"$ref": "#/components/schemas/TokenOAuth"}]
+    }
+
+
+def test_an_unknown_model_name_fails_loudly() -> None:
+    with pytest.raises(LookupError, match="Expedient"):
+        documentacion.modelo("Expedient")
+
+
+def test_response_model_names_are_unique_across_the_modules() -> None:
+    nombres: Counter[str] = Counter()
+    for ruta in documentacion.MODULOS:
+        modulo = importlib.import_module(ruta)
+        for nombre, valor in vars(modulo).items():
+            if isinstance(valor, type) and issubclass(valor, BaseModel) and valor.__module__ == ruta:
+                nombres[nombre] += 1
+    assert nombres["Expediente"] == 1
+    assert [n for n, veces in nombres.items() if veces > 1] == []
