@@ -28,6 +28,7 @@ from bench.estadistica import Resumen, razones
 
 RAIZ = construccion.RAIZ
 SONDA = RAIZ / "bench" / "sonda.py"
+EVENTOS = RAIZ / "events"
 RUNTIME = construccion.TRABAJO / "runtime"
 PYCACHE_FUENTE = construccion.TRABAJO / "pycache-fuente"
 SITE_VENV = Path(next(p for p in sys.path if p.endswith("site-packages")))
@@ -85,9 +86,10 @@ class Sonda:
     rutas: tuple[str, ...]
     entorno: dict[str, str]
     banderas: tuple[str, ...] = ("-I", "-S", "-B")
+    evento: str | None = None  # served once after init (sonda._primera)
 
     def orden(self, python: str, *extra: str) -> list[str]:
-        carga = json.dumps({"modo": self.modo, "rutas": list(self.rutas)})
+        carga = json.dumps({"modo": self.modo, "rutas": list(self.rutas), "evento": self.evento})
         return [python, *self.banderas, *extra, str(SONDA), carga]
 
     def medir(self, python: str) -> dict[str, object]:
@@ -113,6 +115,8 @@ class Medidas:
     cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     piso_cpu: list[float] = field(default_factory=list)
     cargados: dict[str, list[str]] = field(default_factory=dict)
+    primera_cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    estados: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     errores: dict[str, str] = field(default_factory=dict)
     rondas: int = 0
 
@@ -128,6 +132,8 @@ class FilaArranque:
     bytecode: Resumen | None
     cargados: list[str]
     error: str | None = None
+    primera: Resumen | None = None
+    estados: tuple[int, ...] = ()
 
     @property
     def objetivo(self) -> float:
@@ -137,10 +143,12 @@ class FilaArranque:
 class Arranque:
     """Plans the probes for every function and variant, runs the rounds and summarises them."""
 
-    def __init__(self, python: str, build: Path | None, base: dict[str, str]) -> None:
+    def __init__(self, python: str, build: Path | None, base: dict[str, str], *, peticion: bool = False) -> None:
+        """`peticion`: `base` points at a live moto, so each build probe also serves its events/ request."""
         self.python = python
         self.build = build
         self.base = base
+        self.peticion = peticion
         self.runtime = preparar_runtime()
         self.funciones = [f for f in construccion.funciones() if f.existe]
 
@@ -149,10 +157,12 @@ class Arranque:
             return None
         tarea = self.build / f.logico
         capa = self.build / "CommonLayer" / "python"
+        evento = EVENTOS / f"{f.nombre}.json"
         return Sonda(
             "funcion",
             (str(tarea), str(capa), str(self.runtime)),
             entorno_lambda(self.base, f.nombre, tarea, traza=traza),
+            evento=str(evento) if self.peticion and not traza and evento.is_file() else None,
         )
 
     def _sonda_fuente(self, f: construccion.Funcion) -> Sonda:
@@ -235,6 +245,9 @@ class Arranque:
                 medidas.cpu[(nombre, variante)].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
                 if variante == "build":
                     medidas.cargados[nombre] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
+                    if "primera_cpu_ms" in resultado:
+                        medidas.primera_cpu[nombre].append(float(resultado["primera_cpu_ms"]))  # type: ignore[arg-type]
+                        medidas.estados[nombre].add(int(resultado["status"]))  # type: ignore[call-overload]
 
     def filas(self, medidas: Medidas) -> list[FilaArranque]:
         """One row per function of the template; those without code yet come out empty ("pendiente")."""
@@ -266,6 +279,8 @@ class Arranque:
                     bytecode,
                     medidas.cargados.get(f.nombre, []),
                     medidas.errores.get(f.nombre),
+                    Resumen.de(medidas.primera_cpu[f.nombre]) if medidas.primera_cpu.get(f.nombre) else None,
+                    tuple(sorted(medidas.estados.get(f.nombre, ()))),
                 )
             )
         return filas
@@ -310,14 +325,6 @@ def por_paquete(filas: list[tuple[str, float, float]]) -> list[tuple[str, float]
     for modulo, _acumulado, propio in filas:
         suma[modulo.split(".")[0]] += propio
     return sorted(suma.items(), key=lambda par: par[1], reverse=True)
-
-
-def entorno_base() -> dict[str, str]:
-    """AwsLocal.entorno() for resources that need not exist: nothing is called at init."""
-    from tools.aws_local import AwsLocal
-
-    local = AwsLocal(endpoint="http://127.0.0.1:9", tabla="bench-tabla", secreto="bench/firma", bucket="bench-ev")
-    return {**local.entorno(), "POWERTOOLS_TRACE_DISABLED": "true"}
 
 
 def python_313() -> str:

@@ -56,16 +56,26 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
     python = arranque.python_313()
     build, notas_build = construccion.construir_x86(python)
     notas.extend(notas_build)
-    medidor = arranque.Arranque(python, build, arranque.entorno_base())
-    avisar(f"arranque en frío: {len(medidor.funciones)} funciones, hasta {args.rondas} rondas")
-    medidas = medidor.medir(args.rondas, args.rondas_minimas, args.presupuesto_frio, args.paralelo)
+    from tools import aws_local
+
+    # A moto of its own, so each probe also serves its first request (empty tables: reads answer 404).
+    local = aws_local.iniciar(prefijo=f"bench-frio-{os.getpid()}")
+    try:
+        base = {**local.entorno(), "POWERTOOLS_TRACE_DISABLED": "true"}
+        medidor = arranque.Arranque(python, build, base, peticion=True)
+        avisar(f"arranque en frío: {len(medidor.funciones)} funciones, hasta {args.rondas} rondas")
+        medidas = medidor.medir(args.rondas, args.rondas_minimas, args.presupuesto_frio, args.paralelo)
+    finally:
+        local.detener()
     filas = medidor.filas(medidas)
     cuerpo = [
         f"{medidas.rondas} rondas, {args.paralelo} bloques a la vez; piso (import boto3 + cliente DynamoDB) mediana "
         f"{ms(Resumen.de(medidas.piso).mediana) if medidas.piso else ND} ms. Trazas desactivadas salvo en "
         "«+Tracer». «razón» en tiempo de reloj (perf_counter), «razón CPU» en tiempo de CPU del proceso "
         "(process_time, casi inmune a la carga de otros procesos). Código del build x86_64 de `sam build` "
-        "(bytecode unchecked-hash) con -B, como Lambda.",
+        "(bytecode unchecked-hash) con -B, como Lambda. «1ª petición»: CPU de la primera solicitud tras el init "
+        "(events/<función>.json contra moto, tablas vacías; entre paréntesis los códigos HTTP): lo que el init "
+        "no cuenta, para que el trabajo movido del init a la primera solicitud se vea.",
         "",
         tabla_md(
             [
@@ -78,6 +88,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
                 "cumple",
                 "+Tracer ms CPU",
                 "build/fuente CPU",
+                "1ª petición ms CPU",
                 "importa",
             ],
             [_fila_frio(f) for f in filas],
@@ -103,7 +114,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
 
 def _fila_frio(f: arranque.FilaArranque) -> list[str]:
     if f.init is None or f.razon is None or f.piso is None:
-        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 8]
+        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 9]
     extra = ND if f.traza_extra_ms is None else f"{f.traza_extra_ms:+.0f}"
     bytecode = (
         ND
@@ -120,6 +131,7 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         cumple(f.razon.mediana, f.objetivo),
         extra,
         bytecode,
+        ND if f.primera is None else f"{ms(f.primera.mediana)} ({', '.join(map(str, f.estados))})",
         ", ".join(f.cargados) or "-",
     ]
 
