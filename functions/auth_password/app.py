@@ -5,12 +5,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import login
+from monitor import auth, login
 from monitor.auth import PERSONAL
 from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.parametros import Body
 
+auth.precargar_tokens()
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la contraseña")
 
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import clientes
+from monitor import auth, clientes
 from monitor.http import MonitorResolver, Response, documentar, respuesta
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 
+auth.precargar_tokens()
 app = MonitorResolver(roles=None, error_interno="Error interno al emitir el token")
 
 

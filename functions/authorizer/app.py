@@ -8,8 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import autorizador
+from monitor import auth, autorizador
 from monitor.observability import logger, metrics, tracer
+
+auth.precargar_tokens()
 
 
 @logger.inject_lambda_context(log_event=False)

@@ -32,7 +32,7 @@ AJENOS = (
 
 # After `import app`: which of these modules are loaded.
 _INFORME = """
-print(json.dumps({m: m in sys.modules for m in ["pydantic", *AJENOS]}))
+print(json.dumps({m: m in sys.modules for m in ["pydantic", "jwt", *AJENOS]}))
 """
 # Init plus one request from events/ against the session's moto server.
 _UNA_SOLICITUD = """
@@ -117,6 +117,9 @@ def test_no_function_loads_the_resolvers_and_events_it_does_not_use(resolvers: d
     for nombre, cargados in informes.items():
         assert [m for m in AJENOS if cargados[m]] == [], nombre
     assert informes["authorizer"]["pydantic"] is False
+    # Functions that sign or verify a token on every request load PyJWT at init; the rest never do.
+    firmantes = {"authorizer", "auth_login", "auth_token", "auth_password"}
+    assert {n for n, cargados in informes.items() if cargados["jwt"]} == firmantes
     # The check can fail: the real package init does load them.
     directo = subprocess.run(
         [sys.executable, "-c", "import sys, aws_lambda_powertools.event_handler; print('asyncio' in sys.modules)"],
