@@ -115,6 +115,8 @@ class Medidas:
     cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     piso_cpu: list[float] = field(default_factory=list)
     cargados: dict[str, list[str]] = field(default_factory=dict)
+    modulos: dict[str, int] = field(default_factory=dict)  # len(sys.modules) after init: exact, unlike time
+    modulos_piso: int = 0
     primera_cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     estados: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     errores: dict[str, str] = field(default_factory=dict)
@@ -134,6 +136,7 @@ class FilaArranque:
     error: str | None = None
     primera: Resumen | None = None
     estados: tuple[int, ...] = ()
+    modulos_extra: int | None = None  # modules imported beyond the floor's
 
     @property
     def objetivo(self) -> float:
@@ -228,6 +231,7 @@ class Arranque:
         valor_piso = float(medida_piso["total_ms"])  # type: ignore[arg-type]
         cpu_piso = float(medida_piso["cpu_ms"])  # type: ignore[arg-type]
         with cerrojo:
+            medidas.modulos_piso = int(medida_piso["modulos"])  # type: ignore[call-overload]
             indice = len(medidas.piso)
             medidas.piso.append(valor_piso)
             medidas.piso_cpu.append(cpu_piso)
@@ -245,6 +249,7 @@ class Arranque:
                 medidas.cpu[(nombre, variante)].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
                 if variante == "build":
                     medidas.cargados[nombre] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
+                    medidas.modulos[nombre] = int(resultado["modulos"])  # type: ignore[call-overload]
                     if "primera_cpu_ms" in resultado:
                         medidas.primera_cpu[nombre].append(float(resultado["primera_cpu_ms"]))  # type: ignore[arg-type]
                         medidas.estados[nombre].add(int(resultado["status"]))  # type: ignore[call-overload]
@@ -281,6 +286,7 @@ class Arranque:
                     medidas.errores.get(f.nombre),
                     Resumen.de(medidas.primera_cpu[f.nombre]) if medidas.primera_cpu.get(f.nombre) else None,
                     tuple(sorted(medidas.estados.get(f.nombre, ()))),
+                    medidas.modulos[f.nombre] - medidas.modulos_piso if f.nombre in medidas.modulos else None,
                 )
             )
         return filas

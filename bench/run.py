@@ -75,7 +75,8 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         "(process_time, casi inmune a la carga de otros procesos). Código del build x86_64 de `sam build` "
         "(bytecode unchecked-hash) con -B, como Lambda. «1ª petición»: CPU de la primera solicitud tras el init "
         "(events/<función>.json contra moto, tablas vacías; entre paréntesis los códigos HTTP): lo que el init "
-        "no cuenta, para que el trabajo movido del init a la primera solicitud se vea.",
+        "no cuenta, para que el trabajo movido del init a la primera solicitud se vea. «+módulos»: módulos "
+        "importados en el init más allá de los del piso; a diferencia del tiempo, es exacto entre ejecuciones.",
         "",
         tabla_md(
             [
@@ -89,6 +90,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
                 "+Tracer ms CPU",
                 "build/fuente CPU",
                 "1ª petición ms CPU",
+                "+módulos",
                 "importa",
             ],
             [_fila_frio(f) for f in filas],
@@ -114,7 +116,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
 
 def _fila_frio(f: arranque.FilaArranque) -> list[str]:
     if f.init is None or f.razon is None or f.piso is None:
-        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 9]
+        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 10]
     extra = ND if f.traza_extra_ms is None else f"{f.traza_extra_ms:+.0f}"
     bytecode = (
         ND
@@ -132,6 +134,7 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         extra,
         bytecode,
         ND if f.primera is None else f"{ms(f.primera.mediana)} ({', '.join(map(str, f.estados))})",
+        ND if f.modulos_extra is None else f"+{f.modulos_extra}",
         ", ".join(f.cargados) or "-",
     ]
 

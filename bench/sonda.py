@@ -84,6 +84,7 @@ def _funcion(modulo: str, evento: str | None) -> dict[str, object]:
         "total_ms": (t2 - t0) * 1000,
         "cpu_ms": (c2 - c0) * 1000,
         "cargados": _vigilados(),  # what init loaded, before the request loads more
+        "modulos": len(sys.modules),
     }
     return {**medida, **_primera(app, evento)} if evento else medida
 
@@ -92,7 +93,7 @@ def main() -> None:
     orden = json.loads(sys.argv[1])
     _preparar_ruta(orden["rutas"])
     resultado = _piso() if orden["modo"] == "piso" else _funcion(orden.get("modulo", "app"), orden.get("evento"))
-    sys.stdout.write(json.dumps({"cargados": _vigilados(), **resultado, "modulos": len(sys.modules)}) + "\n")
+    sys.stdout.write(json.dumps({"cargados": _vigilados(), "modulos": len(sys.modules), **resultado}) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Deferred package inits for two Powertools packages whose `__init__` imports every sibling.
+"""Deferred package inits for Powertools packages whose `__init__` imports every sibling.
 
 `aws_lambda_powertools.event_handler` imports all its resolvers (AppSync pulls in asyncio, Bedrock, VPC
 Lattice...) and `utilities.data_classes` imports some thirty event classes, though a function here uses
@@ -19,7 +19,11 @@ import sys
 from types import ModuleType
 from typing import Any
 
-PAQUETES = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
+PAQUETES = (
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities.data_classes",
+    "aws_lambda_powertools.utilities.parameters",  # all five providers; the functions use Secrets Manager's
+)
 
 
 def exportados(nombre: str, fuente: str) -> dict[str, tuple[str, str]]:
