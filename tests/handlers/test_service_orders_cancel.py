@@ -312,3 +312,14 @@ def test_staff_of_every_role_is_refused(invocar: Invocar, crear_usuario: Callabl
             cuerpo="{}",
         )
         assert respuesta["statusCode"] == 403
+
+
+@pytest.mark.parametrize("sid", ['12"', "1`2", "1\\2", "1🚗"])
+def test_an_id_with_characters_the_router_refuses_is_a_400_not_a_missing_route(
+    invocar: Invocar, cliente: ClienteIntegracion, sid: str
+) -> None:
+    """API Gateway routes any segment here; Powertools' router only matches RFC 3986 characters."""
+    respuesta = cancelar(invocar, cliente, sid)
+    assert respuesta["statusCode"] == 400
+    assert respuesta["json"]["error"] == "Parámetro de ruta inválido"
+    assert respuesta["json"]["detalles"] == [{"campo": "serviceOrderId", "mensaje": "Contiene caracteres no admitidos"}]

@@ -54,6 +54,10 @@ def _alterar(cursor: str) -> str:
         lambda c: "." + c.partition(".")[2],
         lambda c: "basura",
         lambda c: c + "x" * 3000,
+        # Found by `make fuzz`: non-ASCII text made the signature comparison raise TypeError (a 500).
+        lambda c: c[:-1] + "\u00e5",
+        lambda c: "\x00\x0f\U000f1186." + c.partition(".")[2],
+        lambda c: "\U000f1627ONx.\u00a5\u0087",
     ],
 )
 def test_a_tampered_cursor_is_400(alterar: object) -> None:

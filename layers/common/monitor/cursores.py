@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,8 @@ from monitor.errors import SolicitudInvalida
 
 LIMITE_POR_DEFECTO = 50
 LIMITE_MAXIMO = 100
+# base64url payload "." base64url signature; anything else is refused before it reaches the HMAC.
+_FORMA = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def _b64(datos: bytes) -> str:
@@ -51,9 +54,9 @@ def decodificar(cursor: str | None, alcance: str) -> dict[str, Any] | None:
     invalido = SolicitudInvalida(
         "Cursor inválido", detalles=[{"campo": "cursor", "mensaje": "Cursor inválido o de otra consulta"}]
     )
-    carga, _, firma = cursor.partition(".")
-    if not carga or not firma or len(cursor) > 2048:
+    if len(cursor) > 2048 or not _FORMA.fullmatch(cursor):
         raise invalido
+    carga, _, firma = cursor.partition(".")
     if not hmac.compare_digest(firma, _firma(alcance, carga)):
         raise invalido
     try:

@@ -274,6 +274,15 @@ class MonitorResolver(APIGatewayRestResolver):
         return respuesta(TIPO_NO_SOPORTADO, 400)
 
     def _ruta_no_encontrada(self, _exc: NotFoundError) -> Response[str]:
+        # API Gateway matched one of this function's routes, so a segment with characters Powertools' router
+        # does not accept (it matches RFC 3986 characters only) is bad input, not a missing route.
+        detalles = [
+            {"campo": nombre, "mensaje": "Contiene caracteres no admitidos"}
+            for nombre, valor in (self.current_event.path_parameters or {}).items()
+            if not _SEGMENTO.fullmatch(valor)
+        ]
+        if detalles:
+            return respuesta({"error": "Parámetro de ruta inválido", "detalles": detalles}, 400)
         return respuesta({"error": "Ruta no encontrada"}, 404)
 
     def _error_inesperado(self, _exc: Exception) -> Response[str]:
@@ -332,6 +341,8 @@ def _claves_de_log(event: Mapping[str, Any]) -> dict[str, Any]:
     return claves
 
 
+# The characters Powertools' router accepts in a path segment (api_gateway._NAMED_GROUP_BOUNDARY_PATTERN).
+_SEGMENTO = re.compile(r"[-._~()'!*:@,;=+&$%<> \[\]{}|^\w]+")
 _NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 
 
