@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from bench.dynamo import Llamada, Observador
+from monitor.service_orders import CAMPOS_RESUMEN
 from tools import aws_local, eventos, funciones
 
 Evento = dict[str, Any]
@@ -461,8 +462,55 @@ class Pisos:
         return self._leer_y_escribir(no, "SET observaciones = :o", lambda i: {":o": {"S": f"Revisión {i}"}}, "AUD")
 
     def estado(self, no: str) -> Callable[[int], None]:
-        siguiente = itertools.cycle(["Restauracion", "Ingreso"])
-        return self._leer_y_escribir(no, "SET estado = :e", lambda _i: {":e": {"S": next(siguiente)}}, "HIST")
+        """What a transition writes: state, version, timestamp and the by-state index under a condition on
+        the state and version read, plus the history entry (monitor.estados.cambiar)."""
+        clave = self._clave(f"EXP#{no}", "EXP")
+        siguiente = {"Ingreso": "Restauracion", "Restauracion": "Ingreso"}
+
+        def piso(i: int) -> None:
+            leido = self.c.get_item(TableName=self.t, Key=clave, ConsistentRead=True)["Item"]
+            version, actual = int(leido["version"]["N"]), leido["estado"]["S"]
+            nuevo = siguiente[actual]
+            momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+            self.c.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.t,
+                            "Key": clave,
+                            "UpdateExpression": "SET estado = :nuevo, #version = :version, actualizado_en = :momento, "
+                            "GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
+                            "ConditionExpression": "estado = :actual AND #version = :leida",
+                            "ExpressionAttributeNames": {"#version": "version"},
+                            "ExpressionAttributeValues": {
+                                ":nuevo": {"S": nuevo},
+                                ":version": {"N": str(version + 1)},
+                                ":momento": {"S": momento},
+                                ":gsi2pk": {"S": f"EXPEDIENTES#ESTADO#{nuevo}"},
+                                ":gsi2sk": {"S": f"2026-01-01#{no}"},
+                                ":actual": {"S": actual},
+                                ":leida": {"N": str(version)},
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {
+                                **self._clave(f"EXP#{no}", f"HIST#{momento}#{uuid.uuid4().hex[:8]}"),
+                                "tipo": {"S": "historial"},
+                                "estado_anterior": {"S": actual},
+                                "estado_nuevo": {"S": nuevo},
+                                "fecha_cambio": {"S": momento},
+                                "cambiado_por": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+                            },
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+
+        return piso
 
     def recepcion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
         """BatchGet (client + order) + counter + TransactWrite (order + number + link), as the data model says."""
@@ -506,7 +554,11 @@ class Pisos:
                     {
                         "Put": {
                             "TableName": self.t,
-                            "Item": {**self._clave(f"EXP#{no}", pk), "estado": {"S": "Recibida"}},
+                            "Item": {
+                                **{k: v for k, v in orden.items() if k in CAMPOS_RESUMEN},
+                                **self._clave(f"EXP#{no}", pk),
+                                "tipo": {"S": "orden_en_expediente"},
+                            },
                             "ConditionExpression": nuevo,
                         }
                     },
@@ -524,24 +576,47 @@ class Pisos:
             sid = self.ordenes.pop(0)
             self.canceladas.append(sid)
             pk = f"OS#{sid:010d}"
-            self.c.batch_get_item(
+            leidos = self.c.batch_get_item(
                 RequestItems={self.t: {"Keys": [clave_cliente, self._clave(pk, "OS")], "ConsistentRead": True}}
-            )
+            )["Responses"][self.t]
+            orden = next((item for item in leidos if item["SK"]["S"] == "OS"), {})
+            cancelacion = {
+                "M": {
+                    "fecha": {"S": "2026-01-01T00:00:00.000Z"},
+                    "cancelado_por_email": {"S": "ajustador@aseguradora.example"},
+                    "cancelado_por_nombre": {"S": "Ajustador"},
+                    "comentarios": {"S": "Cancelada por el ajustador"},
+                    "client_id": {"S": cliente.client_id},
+                }
+            }
+            # The link in the claim's collection carries the order's summary (monitor.service_orders._enlace).
+            enlace = {k: v for k, v in orden.items() if k in CAMPOS_RESUMEN}
             self.c.transact_write_items(
                 TransactItems=[
                     {
                         "Update": {
                             "TableName": self.t,
                             "Key": self._clave(pk, "OS"),
-                            "UpdateExpression": "SET estado = :c",
+                            "UpdateExpression": "SET estado = :c, cancelacion = :cancelacion, GSI2PK = :gsi2",
                             "ConditionExpression": "estado = :r",
-                            "ExpressionAttributeValues": {":c": {"S": "Cancelada"}, ":r": {"S": "Recibida"}},
+                            "ExpressionAttributeValues": {
+                                ":c": {"S": "Cancelada"},
+                                ":r": {"S": "Recibida"},
+                                ":cancelacion": cancelacion,
+                                ":gsi2": {"S": "ORDENES#ESTADO#Cancelada"},
+                            },
                         }
                     },
                     {
                         "Put": {
                             "TableName": self.t,
-                            "Item": {**self._clave(f"EXP#{no}", pk), "estado": {"S": "Cancelada"}},
+                            "Item": {
+                                **enlace,
+                                **self._clave(f"EXP#{no}", pk),
+                                "tipo": {"S": "orden_en_expediente"},
+                                "estado": {"S": "Cancelada"},
+                                "cancelacion": cancelacion,
+                            },
                         }
                     },
                     {
