@@ -14,6 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
+from monitor import http
 from tools import funciones
 from tools.plantilla import Ruta
 
@@ -22,33 +23,8 @@ VERSION = "1.0.0"
 ESQUEMA_TOKEN = "bearerAuth"
 NO_IMPLEMENTADA = "x-monitor-no-implementada"
 
-# Our resolver answers validation errors with 400 {"error", "detalles"}, not Powertools' default 422.
-_ERROR_VALIDACION = {
-    "title": "ErrorValidacion",
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {"type": "string"},
-        "detalles": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["campo", "mensaje"],
-                "properties": {"campo": {"type": "string"}, "mensaje": {"type": "string"}},
-            },
-        },
-    },
-}
-
-# API Gateway itself answers these on every protected route (the template's gateway responses).
-_RESPUESTA_401 = {
-    "description": "Token requerido, o inválido o expirado (respuesta de API Gateway)",
-    "content": {
-        "application/json": {
-            "schema": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
-        }
-    },
-}
+# API Gateway itself answers this on every protected route (the template's gateway responses).
+_RESPUESTA_401 = http.documentar("Error", "Token requerido, o inválido o expirado (respuesta de API Gateway)")
 
 _ASSETS_SWAGGER = Path(swagger_ui.__file__).parent
 ASSETS = {
@@ -84,8 +60,8 @@ def documento(rutas: Iterable[Ruta]) -> dict[str, Any]:
         operacion["security"] = [] if ruta.publica else [{ESQUEMA_TOKEN: []}]
         if not ruta.publica:
             operacion.setdefault("responses", {}).setdefault("401", _RESPUESTA_401)
-        _validacion_400(operacion)
-    doc.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorValidacion", _ERROR_VALIDACION)
+        # Our resolver answers validation errors with the 400 every operation declares, never Powertools' 422.
+        operacion.get("responses", {}).pop("422", None)
     return doc
 
 
@@ -116,15 +92,6 @@ def _sin_implementar(ruta: Ruta) -> dict[str, Any]:
         NO_IMPLEMENTADA: True,
         "responses": {"501": {"description": "Función no implementada localmente"}},
     }
-
-
-def _validacion_400(operacion: dict[str, Any]) -> None:
-    respuestas = operacion.get("responses", {})
-    if respuestas.pop("422", None) is not None and "400" not in respuestas:
-        respuestas["400"] = {
-            "description": "Datos inválidos",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorValidacion"}}},
-        }
 
 
 def html_swagger(doc: dict[str, Any]) -> str:
