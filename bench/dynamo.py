@@ -19,7 +19,7 @@ PRESUPUESTO = {
     "POST /serviceOrders": 3,  # BatchGet client+order, counter, transaction (first delivery)
     "cancel": 3,  # BatchGet client+order + TransactWrite (+ read on refusal)
 }
-LECTURAS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
+LECTURAS = {"GetItem", "BatchGetItem", "Query", "TransactGetItems"}  # reads that may ask for ConsistentRead
 
 
 @dataclass

@@ -415,102 +415,86 @@ class Pisos:
         return piso
 
     def _leer_y_escribir(
-        self, no: str, expresion: str, valores: Callable[[int], dict[str, Any]], nuevo: str
+        self, no: str, escribir: Callable[[dict[str, Any], int, int, str], tuple[dict[str, Any], dict[str, Any]]]
     ) -> Callable[[int], None]:
-        """GetItem (consistent) then one TransactWrite: Update conditioned on the version read + Put of a log item."""
+        """GetItem (consistent) then one TransactWrite: the Update and the log item `escribir` builds from the
+        item read (with its version, the call's index and a timestamp), the Put conditioned on a new key."""
         clave = self._clave(f"EXP#{no}", "EXP")
 
         def piso(i: int) -> None:
             leido = self.c.get_item(TableName=self.t, Key=clave, ConsistentRead=True)["Item"]
-            version = int(leido["version"]["N"])
             momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+            update, registro = escribir(leido, int(leido["version"]["N"]), i, momento)
             self.c.transact_write_items(
                 TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self.t,
-                            "Key": clave,
-                            "UpdateExpression": expresion + ", #version = :version",
-                            "ConditionExpression": "#version = :leida",
-                            "ExpressionAttributeNames": {"#version": "version"},
-                            "ExpressionAttributeValues": {
-                                **valores(i),
-                                ":version": {"N": str(version + 1)},
-                                ":leida": {"N": str(version)},
-                            },
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.t,
-                            "Item": {
-                                **self._clave(f"EXP#{no}", f"{nuevo}#{momento}#{uuid.uuid4().hex[:8]}"),
-                                "tipo": {"S": "bench"},
-                                "fecha": {"S": momento},
-                                "usuario": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
-                                "cambios": {"L": [{"M": {"campo": {"S": "observaciones"}, "nuevo": {"S": str(i)}}}]},
-                            },
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
+                    {"Update": {"TableName": self.t, "Key": clave, **update}},
+                    {"Put": {"TableName": self.t, "Item": registro, "ConditionExpression": "attribute_not_exists(PK)"}},
                 ]
             )
 
         return piso
 
     def actualizar(self, no: str) -> Callable[[int], None]:
-        return self._leer_y_escribir(no, "SET observaciones = :o", lambda i: {":o": {"S": f"Revisión {i}"}}, "AUD")
+        def escribir(
+            _leido: dict[str, Any], version: int, i: int, momento: str
+        ) -> tuple[dict[str, Any], dict[str, Any]]:
+            update = {
+                "UpdateExpression": "SET observaciones = :o, #version = :version",
+                "ConditionExpression": "#version = :leida",
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": {
+                    ":o": {"S": f"Revisión {i}"},
+                    ":version": {"N": str(version + 1)},
+                    ":leida": {"N": str(version)},
+                },
+            }
+            registro = {
+                **self._clave(f"EXP#{no}", f"AUD#{momento}#{uuid.uuid4().hex[:8]}"),
+                "tipo": {"S": "bench"},
+                "fecha": {"S": momento},
+                "usuario": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+                "cambios": {"L": [{"M": {"campo": {"S": "observaciones"}, "nuevo": {"S": str(i)}}}]},
+            }
+            return update, registro
+
+        return self._leer_y_escribir(no, escribir)
 
     def estado(self, no: str) -> Callable[[int], None]:
         """What a transition writes: state, version, timestamp and the by-state index under a condition on
         the state and version read, plus the history entry (monitor.estados.cambiar)."""
-        clave = self._clave(f"EXP#{no}", "EXP")
         siguiente = {"Ingreso": "Restauracion", "Restauracion": "Ingreso"}
 
-        def piso(i: int) -> None:
-            leido = self.c.get_item(TableName=self.t, Key=clave, ConsistentRead=True)["Item"]
-            version, actual = int(leido["version"]["N"]), leido["estado"]["S"]
+        def escribir(
+            leido: dict[str, Any], version: int, _i: int, momento: str
+        ) -> tuple[dict[str, Any], dict[str, Any]]:
+            actual = leido["estado"]["S"]
             nuevo = siguiente[actual]
-            momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
-            self.c.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self.t,
-                            "Key": clave,
-                            "UpdateExpression": "SET estado = :nuevo, #version = :version, actualizado_en = :momento, "
-                            "GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
-                            "ConditionExpression": "estado = :actual AND #version = :leida",
-                            "ExpressionAttributeNames": {"#version": "version"},
-                            "ExpressionAttributeValues": {
-                                ":nuevo": {"S": nuevo},
-                                ":version": {"N": str(version + 1)},
-                                ":momento": {"S": momento},
-                                ":gsi2pk": {"S": f"EXPEDIENTES#ESTADO#{nuevo}"},
-                                ":gsi2sk": {"S": f"2026-01-01#{no}"},
-                                ":actual": {"S": actual},
-                                ":leida": {"N": str(version)},
-                            },
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self.t,
-                            "Item": {
-                                **self._clave(f"EXP#{no}", f"HIST#{momento}#{uuid.uuid4().hex[:8]}"),
-                                "tipo": {"S": "historial"},
-                                "estado_anterior": {"S": actual},
-                                "estado_nuevo": {"S": nuevo},
-                                "fecha_cambio": {"S": momento},
-                                "cambiado_por": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
-                            },
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
-            )
+            update = {
+                "UpdateExpression": "SET estado = :nuevo, #version = :version, actualizado_en = :momento, "
+                "GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
+                "ConditionExpression": "estado = :actual AND #version = :leida",
+                "ExpressionAttributeNames": {"#version": "version"},
+                "ExpressionAttributeValues": {
+                    ":nuevo": {"S": nuevo},
+                    ":version": {"N": str(version + 1)},
+                    ":momento": {"S": momento},
+                    ":gsi2pk": {"S": f"EXPEDIENTES#ESTADO#{nuevo}"},
+                    ":gsi2sk": {"S": f"2026-01-01#{no}"},
+                    ":actual": {"S": actual},
+                    ":leida": {"N": str(version)},
+                },
+            }
+            registro = {
+                **self._clave(f"EXP#{no}", f"HIST#{momento}#{uuid.uuid4().hex[:8]}"),
+                "tipo": {"S": "historial"},
+                "estado_anterior": {"S": actual},
+                "estado_nuevo": {"S": nuevo},
+                "fecha_cambio": {"S": momento},
+                "cambiado_por": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+            }
+            return update, registro
 
-        return piso
+        return self._leer_y_escribir(no, escribir)
 
     def recepcion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
         """BatchGet (client + order) + counter + TransactWrite (order + number + link), as the data model says."""
