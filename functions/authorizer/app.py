@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import auth, autorizador
+from monitor import auth, autorizador, recolector
 from monitor.observability import logger, metrics, tracer
 
 auth.precargar_tokens()
@@ -18,4 +18,7 @@ auth.precargar_tokens()
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return autorizador.decidir(event)
+    try:
+        return autorizador.decidir(event)
+    finally:
+        recolector.reanudar()  # the first request ends init's pause of the garbage collector

@@ -6,8 +6,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
 from monitor.auth import PERSONAL
+from monitor.campos import INT32_MAX
 from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.modelos_service_order import INT32_MAX
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.parametros import Path
 

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor import service_orders
+from monitor.campos import INT32_MAX
 from monitor.firmas import ResolverFirmado
 from monitor.http import Response, documentar, respuesta
 from monitor.modelos_service_order import (
-    INT32_MAX,
     ServiceOrderCancellationDetails,
 )
 from monitor.observability import CORRELACION_REST, logger, metrics, tracer

@@ -1,6 +1,7 @@
-"""What a function loads at init, checked in fresh interpreters (this test process has long imported
-everything): deferred Powertools package inits, no Pydantic where no route needs it, response models
-left unbuilt. The timings themselves are measured by `make bench`, never here."""
+"""What a function does at init, checked in fresh interpreters (this test process has long imported
+everything): deferred Powertools package inits, no Pydantic where no route needs it, no response model
+defined, the garbage collector paused until the first response. The timings themselves are measured by
+`make bench`, never here."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ AJENOS = (
 
 # After `import app`: which of these modules are loaded.
 _INFORME = """
-print(json.dumps({m: m in sys.modules for m in ["pydantic", "jwt", *AJENOS]}))
+print(json.dumps({m: m in sys.modules for m in ["pydantic", "jwt", "monitor.respuestas", *AJENOS]}))
 """
 # Init plus one request from events/ against the session's moto server.
 _UNA_SOLICITUD = """
@@ -42,9 +43,11 @@ print(json.dumps({"status": respuesta["statusCode"], "pydantic": "pydantic" in s
 """
 
 
-def en_limpio(funcion: str, codigo: str, local: AwsLocal | None = None) -> dict[str, Any]:
-    """A fresh interpreter importing functions/<funcion>/app.py as Lambda does, then running `codigo`."""
+def en_limpio(funcion: str, codigo: str, local: AwsLocal | None = None, *, en_lambda: bool = False) -> dict[str, Any]:
+    """A fresh interpreter importing functions/<funcion>/app.py as Lambda does, then running `codigo`;
+    `en_lambda` adds the variable the Lambda runtime sets. Without `local`, AWS is unreachable."""
     local = local or AwsLocal(endpoint="http://127.0.0.1:9", tabla="t", secreto="s", bucket="b")
+    entorno = {**local.entorno(), **({"AWS_LAMBDA_FUNCTION_NAME": f"monitor-{funcion}"} if en_lambda else {})}
     prologo = [
         "import json, sys",
         f"sys.path[:0] = [{str(RAIZ / 'functions' / funcion)!r}, {str(CAPA)!r}]",
@@ -55,7 +58,7 @@ def en_limpio(funcion: str, codigo: str, local: AwsLocal | None = None) -> dict[
     ]
     hecho = subprocess.run(
         [sys.executable, "-c", "\n".join([*prologo, codigo])],
-        env=local.entorno(),
+        env=entorno,
         capture_output=True,
         text=True,
         check=True,
@@ -116,6 +119,7 @@ def test_no_function_loads_the_resolvers_and_events_it_does_not_use(resolvers: d
         informes = dict(zip(todas, grupo.map(lambda f: en_limpio(f, _INFORME), todas), strict=True))
     for nombre, cargados in informes.items():
         assert [m for m in AJENOS if cargados[m]] == [], nombre
+        assert cargados["monitor.respuestas"] is False, nombre  # response models are for the document only
     assert informes["authorizer"]["pydantic"] is False
     # Functions that sign or verify a token on every request load PyJWT at init; the rest never do.
     firmantes = {"authorizer", "auth_login", "auth_token", "auth_password"}
@@ -156,11 +160,52 @@ def test_functions_without_validation_never_import_pydantic(resolvers: dict[str,
     assert en_limpio("expedientes_update", _INFORME)["pydantic"] is True
 
 
-def test_response_models_are_not_built_at_init() -> None:
+def test_a_request_body_builds_only_its_own_schema_at_init() -> None:
+    """The shared base of the PUT and POST bodies is never validated itself, so it stays unbuilt."""
     estado = en_limpio(
         "expedientes_update",
         "from monitor import modelos_expediente as m\n"
-        "print(json.dumps({'respuesta': m.Expediente.__pydantic_complete__,"
-        " 'entrada': m.ActualizarExpediente.__pydantic_complete__}))",
+        "print(json.dumps({'base': m._CamposEditables.__pydantic_complete__,"
+        " 'cuerpo': m.ActualizarExpediente.__pydantic_complete__}))",
     )
-    assert estado == {"respuesta": False, "entrada": True}
+    assert estado == {"base": False, "cuerpo": True}
+
+
+# ---- the garbage collector during init
+_RECOLECTOR = """
+import gc
+estado = {"init": gc.isenabled()}
+try:
+    app.lambda_handler(json.load(open(EVENTO)), __import__("tools.funciones").funciones.Contexto())
+    estado["resultado"] = "respuesta"
+except Exception as exc:
+    estado["resultado"] = type(exc).__name__
+estado.update(despues=gc.isenabled(), congelados=gc.get_freeze_count())
+print(json.dumps(estado))
+"""
+
+
+@pytest.mark.parametrize("funcion", ["expedientes_update", "expedientes_get", "authorizer"])
+def test_inside_lambda_the_collector_waits_for_the_first_response(funcion: str, aws: AwsLocal) -> None:
+    estado = en_limpio(funcion, _RECOLECTOR, aws, en_lambda=True)
+    assert estado["init"] is False
+    assert estado["resultado"] == "respuesta"
+    assert estado["despues"] is True
+    assert estado["congelados"] > 10_000  # what init built is never scanned again
+
+
+@pytest.mark.parametrize("funcion", ["expedientes_get", "authorizer"])
+def test_a_first_request_that_fails_still_resumes_collection(funcion: str) -> None:
+    """AWS unreachable: the authorizer raises (a 5XX, never a wrong Deny), the resolver answers 500/503."""
+    estado = en_limpio(funcion, _RECOLECTOR, en_lambda=True)
+    assert estado["init"] is False
+    assert estado["despues"] is True
+    if funcion == "authorizer":
+        assert estado["resultado"] != "respuesta"
+
+
+def test_outside_lambda_the_collector_is_left_alone() -> None:
+    """Tests and local tools import `monitor` without serving a request: nothing to wait for."""
+    estado = en_limpio("expedientes_get", _RECOLECTOR)
+    assert estado["init"] is True
+    assert estado["congelados"] == 0

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-from collections import Counter
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
-from monitor import documentacion, http
+from monitor import clientes, documentacion, http, respuestas
 from tools import openapi_local, plantilla
 
 
@@ -55,12 +52,13 @@ def test_an_unknown_model_name_fails_loudly() -> None:
         documentacion.modelo("Expedient")
 
 
-def test_response_model_names_are_unique_across_the_modules() -> None:
-    nombres: Counter[str] = Counter()
-    for ruta in documentacion.MODULOS:
-        modulo = importlib.import_module(ruta)
-        for nombre, valor in vars(modulo).items():
-            if isinstance(valor, type) and issubclass(valor, BaseModel) and valor.__module__ == ruta:
-                nombres[nombre] += 1
-    assert nombres["Expediente"] == 1
-    assert [n for n, veces in nombres.items() if veces > 1] == []
+def test_only_response_models_are_documented_as_answers() -> None:
+    assert documentacion.modelo("DetalleExpediente") is respuestas.DetalleExpediente
+    with pytest.raises(LookupError, match="ActualizarExpediente"):
+        documentacion.modelo("ActualizarExpediente")  # a request body, not an answer
+    with pytest.raises(LookupError, match="Rol"):
+        documentacion.modelo("Rol")  # imported into the module, not a model
+
+
+def test_the_integration_client_answer_is_the_documented_one() -> None:
+    assert tuple(respuestas.ClienteCreado.model_fields) == clientes.CAMPOS_CREADO

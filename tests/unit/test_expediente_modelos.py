@@ -11,7 +11,8 @@ from monitor import estados, expedientes
 from monitor.auth import Rol
 from monitor.campos import CAMPOS_SALIDA, Estado
 from monitor.errors import AccesoDenegado, Conflicto
-from monitor.modelos_expediente import ActualizarExpediente, CrearExpediente, Expediente, NuevoComentario
+from monitor.modelos_expediente import ActualizarExpediente, CrearExpediente, NuevoComentario
+from monitor.respuestas import Expediente
 
 BASE = {
     "no_siniestro": " SIN-2024-001 ",

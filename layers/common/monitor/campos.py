@@ -1,5 +1,5 @@
-"""The expediente's field catalog and workflow states: plain data shared by the request models and the
-logic, free of Pydantic so that functions which only read or delete never load it."""
+"""The expediente's field catalog, its workflow states and the seeds' id range: plain data shared by the
+request models and the logic, free of Pydantic so that functions which only read or delete never load it."""
 
 from __future__ import annotations
 
@@ -120,3 +120,7 @@ UBICACION_INICIAL = "Local"
 MAX_DATO = 500
 MAX_CORTO = 255
 MAX_LARGO = 5000
+
+
+# ---- service orders: the seed's ids are Int32
+INT32_MAX = 2_147_483_647

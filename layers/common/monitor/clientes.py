@@ -26,7 +26,9 @@ from monitor.fechas import ahora
 from monitor.http import detalles_de_validacion
 from monitor.observability import logger
 from monitor.settings import settings
-from monitor.tipos import Respuesta
+
+# The only answer that ever shows `client_secret` and `hmac_key` (respuestas.ClienteCreado documents it).
+CAMPOS_CREADO = ("client_id", "client_secret", "hmac_key", "nombre", "id_aseguradora", "exigir_firma")
 
 CREDENCIALES_INVALIDAS = "Credenciales de cliente inválidas"
 FORMULARIO = "application/x-www-form-urlencoded"
@@ -43,31 +45,9 @@ class ClienteNuevo(BaseModel):
     exigir_firma: StrictBool = True
 
 
-class ClienteCreado(Respuesta):
-    """The only response that ever shows `client_secret` and `hmac_key`."""
-
-    client_id: str
-    client_secret: str
-    hmac_key: str
-    nombre: str
-    id_aseguradora: int
-    exigir_firma: bool
-
-
 class CredencialesCliente(BaseModel):
     client_id: Annotated[str, Field(min_length=1, max_length=128)]
     client_secret: Annotated[str, Field(min_length=1, max_length=256)]
-
-
-class TokenCliente(Respuesta):
-    token: str
-    expires_in: int
-
-
-class TokenOAuth(Respuesta):
-    access_token: str
-    token_type: str
-    expires_in: int
 
 
 def crear(*, nombre: str, id_aseguradora: int, exigir_firma: bool = True) -> dict[str, Any]:
@@ -113,7 +93,7 @@ def crear(*, nombre: str, id_aseguradora: int, exigir_firma: bool = True) -> dic
 
 def crear_desde(datos: ClienteNuevo) -> dict[str, Any]:
     item = crear(nombre=datos.nombre, id_aseguradora=datos.id_aseguradora, exigir_firma=datos.exigir_firma)
-    return {campo: item[campo] for campo in ClienteCreado.model_fields}
+    return {campo: item[campo] for campo in CAMPOS_CREADO}
 
 
 def obtener(client_id: str) -> dict[str, Any] | None:

@@ -1,13 +1,12 @@
 """The OpenAPI document's response bodies, named in the routes and turned into schemas only here.
 
-Functions declare their answers by model name (`http.documentar("Expediente", ...)`), so a request never
-imports or builds a response model: Pydantic builds a model's schema when the document is generated, and
-functions that take no body or query never import Pydantic at all (their cold start, bench/README.md).
+Functions declare their answers by model name (`http.documentar("Expediente", ...)`) and the models live
+in `monitor.respuestas`, which only this module imports: a request never defines or builds a response
+model, and functions that take no body or query never import Pydantic at all (bench/README.md).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,55 +14,19 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from monitor import respuestas
 from monitor.http import REFERENCIA
-from monitor.tipos import Respuesta
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 _REFERENCIA = re.compile(r"^#/components/schemas/(?P<nombre>[A-Za-z0-9_]+)$")
-# Where response models live; a name must be unique across them (tests/unit/test_documentacion.py).
-MODULOS = (
-    "monitor.documentacion",
-    "monitor.modelos_expediente",
-    "monitor.modelos_service_order",
-    "monitor.modelos_evidencia",
-    "monitor.modelos_aseguradora",
-    "monitor.modelos_usuario",
-    "monitor.login",
-    "monitor.clientes",
-)
-
-
-class Error(Respuesta):
-    """Every error body of the API: `{"error": "<mensaje en español>"}`."""
-
-    error: str
-
-
-class DetalleError(Respuesta):
-    campo: str
-    mensaje: str
-
-
-class ErrorValidacion(Respuesta):
-    """400 bodies: the error plus, for validation, which field and why."""
-
-    error: str
-    detalles: list[DetalleError] | None = None
-
-
-class Salud(Respuesta):
-    status: str
-    tabla: str
-    fecha: str
 
 
 def modelo(nombre: str) -> type[BaseModel]:
-    for ruta in MODULOS:
-        candidato = getattr(importlib.import_module(ruta), nombre, None)
-        if isinstance(candidato, type) and issubclass(candidato, BaseModel):
-            return candidato
+    candidato = getattr(respuestas, nombre, None)
+    if isinstance(candidato, type) and issubclass(candidato, respuestas.Respuesta):
+        return candidato
     raise LookupError(f"Modelo de respuesta desconocido: {nombre}")
 
 

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from monitor import jsoncodec
+from monitor import jsoncodec, recolector
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
 from monitor.errors import ErrorMonitor, SolicitudInvalida
 from monitor.observability import logger, tracer
@@ -218,12 +218,15 @@ class MonitorResolver(APIGatewayRestResolver):
         for clave in ("ruta", "no_siniestro", "serviceOrderId"):
             if clave in contexto:
                 tracer.put_annotation(key=clave, value=contexto[clave])
-        with logger.append_context_keys(**contexto):
-            respuesta = self._resolver(event, context)
-            estado = respuesta.get("statusCode", 0)
-            nivel = logger.warning if estado >= 500 else logger.info
-            nivel("Solicitud atendida", extra={"status": estado})
-            return respuesta
+        try:
+            with logger.append_context_keys(**contexto):
+                respuesta = self._resolver(event, context)
+                estado = respuesta.get("statusCode", 0)
+                nivel = logger.warning if estado >= 500 else logger.info
+                nivel("Solicitud atendida", extra={"status": estado})
+                return respuesta
+        finally:
+            recolector.reanudar()  # the first request ends init's pause of the garbage collector
 
     def _resolver(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         if self.roles is not None:

@@ -18,7 +18,6 @@ from monitor.metricas import Metrica
 from monitor.modelos_usuario import Password
 from monitor.observability import contar, logger
 from monitor.settings import settings
-from monitor.tipos import Respuesta
 
 CREDENCIALES_INCORRECTAS = "Usuario o contraseña incorrectos"
 DEMASIADOS_INTENTOS = "Demasiados intentos fallidos, intente más tarde"
@@ -37,24 +36,6 @@ class CambioPassword(BaseModel):
 
     password_actual: Annotated[str, Field(min_length=1, max_length=256)]
     password_nuevo: Password
-
-
-class UsuarioSesion(Respuesta):
-    id: int
-    username: str
-    nombre: str
-    rol: Rol
-
-
-class Sesion(Respuesta):
-    token: str
-    expires_in: int
-    usuario: UsuarioSesion
-
-
-class TokenRenovado(Respuesta):
-    token: str
-    expires_in: int
 
 
 # ---- throttling: one counter item per username, fixed window from the first failure, TTL `expira`

@@ -1,4 +1,4 @@
-"""What comes in and what goes out for evidence; the rules (types, sizes) live in `monitor.evidencias`."""
+"""What comes in for evidence; the rules (types, sizes) live in `monitor.evidencias`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
 from monitor.evidencias import IMAGENES, PDF, TAMANO_MAXIMO, TIPOS_PERMITIDOS
-from monitor.tipos import Respuesta
 
 
 class SolicitudCarga(BaseModel):
@@ -37,38 +36,3 @@ class SolicitudCarga(BaseModel):
         if valor > TAMANO_MAXIMO:
             raise ValueError("El archivo excede el máximo de 25 MB")
         return valor
-
-
-class FormularioCarga(Respuesta):
-    url: str
-    fields: dict[str, str]
-
-
-class Evidencia(Respuesta):
-    id: str
-    tipo: str
-    nombre_archivo: str
-    content_type: str
-    tamano: int
-    estado: Literal["Pendiente", "Subida", "Expirada"]
-    solicitado_por: int
-    solicitado_en: str
-    expira_en: str | None = None
-    tamano_real: int | None = None
-    subido_por: int | None = None
-    fecha_carga: str | None = None
-    url: str | None = Field(None, description="Descarga firmada (15 min), solo en estado Subida")
-    url_expira_en: str | None = None
-
-
-class CargaSolicitada(Evidencia):
-    upload: FormularioCarga
-
-
-class PaginaEvidencias(Respuesta):
-    items: list[Evidencia]
-    next_cursor: str | None
-
-
-class EvidenciaEliminada(Respuesta):
-    eliminado: str

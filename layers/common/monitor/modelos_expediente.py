@@ -1,7 +1,8 @@
-"""What comes in and what goes out for expedientes: the seed's fields, names and formats, in one place.
+"""What comes in for expedientes: the seed's fields, names and formats (what goes out is documented in
+`monitor.respuestas`).
 
 Inputs are strict (no "yes" for booleans, no numbers for text) because a PUT that guesses silently
-corrupts the claim file; outputs list every field so clients always see the same shape.
+corrupts the claim file.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from monitor.campos import (
     SOLO_LECTURA,
     Estado,
 )
-from monitor.tipos import Fecha, MarcaTiempo, Respuesta
+from monitor.tipos import Fecha, MarcaTiempo
 
 _NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 _CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -47,9 +48,10 @@ def _sin_campos_del_servidor(datos: Any, conservar: frozenset[str] = frozenset()
 
 
 class _CamposEditables(BaseModel):
-    """Every field a client may write; all optional, `null` clears."""
+    """Every field a client may write; all optional, `null` clears. Never validated itself, only through
+    the two bodies below, so its own schema is never built (a cold start's worth of milliseconds)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     factura: Corto | None = None
     orden: Corto | None = None
@@ -103,6 +105,8 @@ class _CamposEditables(BaseModel):
 class ActualizarExpediente(_CamposEditables):
     """PUT body: any subset; `estado` and server-owned fields are dropped before validation."""
 
+    model_config = ConfigDict(defer_build=False)
+
     @model_validator(mode="before")
     @classmethod
     def _quitar_solo_lectura(cls, datos: Any) -> Any:
@@ -122,6 +126,8 @@ class ActualizarExpediente(_CamposEditables):
 
 class CrearExpediente(_CamposEditables):
     """POST body: the required fields of DESIGN §3; null or blank required values count as missing."""
+
+    model_config = ConfigDict(defer_build=False)
 
     no_siniestro: str
     nombre_cliente: Corto
@@ -156,115 +162,6 @@ class CrearExpediente(_CamposEditables):
         return texto
 
 
-class Expediente(Respuesta):
-    """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
-
-    no_siniestro: str
-    factura: str | None = None
-    orden: str | None = None
-    asesor: str | None = None
-    fecha_ingreso: str | None = None
-    fecha_valuacion: str | None = None
-    fecha_autorizacion: str | None = None
-    fecha_pzas_completas: str | None = None
-    unidad_terminada: str | None = None
-    fecha_entrega: str | None = None
-    tecnico: str | None = None
-    mecanico: str | None = None
-    vehiculo: str | None = None
-    observaciones: str | None = None
-    marca: str | None = None
-    modelo: str | None = None
-    tipo: str | None = None
-    color: str | None = None
-    placas: str | None = None
-    nombre_cliente: str | None = None
-    telefono_cliente: str | None = None
-    correo_cliente: str | None = None
-    dato1: str | None = None
-    dato1_fecha_hora: str | None = None
-    dato2: str | None = None
-    dato2_fecha_hora: str | None = None
-    dato3: str | None = None
-    dato3_fecha_hora: str | None = None
-    dato4: str | None = None
-    dato4_fecha_hora: str | None = None
-    comentarios_aseguradora: str | None = None
-    comentarios_aseguradora_fh: str | None = None
-    doc_orden_admision: bool | None = None
-    doc_identificacion: bool | None = None
-    doc_tarjeta_circulacion: bool | None = None
-    doc_caratula_poliza: bool | None = None
-    doc_carta_reparacion: bool | None = None
-    doc_comprobante_deducible: bool | None = None
-    doc_finiquito: bool | None = None
-    doc_encuesta_servicio: bool | None = None
-    estado: Estado
-    ubicacion_almacenamiento: str
-    id_aseguradora: int | None = None
-    creado_por: int
-    version: int
-    creado_en: str
-    actualizado_en: str
-
-
-class Persona(Respuesta):
-    id: int
-    username: str
-
-
-class EntradaHistorial(Respuesta):
-    estado_anterior: Estado | None
-    estado_nuevo: Estado
-    fecha_cambio: str
-    cambiado_por: Persona
-
-
-class Cambio(Respuesta):
-    campo: str
-    anterior: Any
-    nuevo: Any
-
-
-class EntradaAuditoria(Respuesta):
-    fecha: str
-    usuario: Persona
-    cambios: list[Cambio]
-
-
-class ResumenOrden(Respuesta):
-    serviceOrderId: int  # the insurer's camelCase contract
-    serviceOrderNumber: str | None
-    estado: str | None
-    recibida_en: str | None
-
-
-class AseguradoraResumen(Respuesta):
-    id: int
-    nombre: str | None
-
-
-class DetalleExpediente(Expediente):
-    aseguradora: AseguradoraResumen | None
-    historial_estado: list[EntradaHistorial]
-    ordenes_servicio: list[ResumenOrden]
-
-
-class PaginaExpedientes(Respuesta):
-    items: list[Expediente]
-    next_cursor: str | None
-
-
-class PaginaHistorial(Respuesta):
-    items: list[EntradaHistorial]
-    next_cursor: str | None
-
-
-class PaginaAuditoria(Respuesta):
-    items: list[EntradaAuditoria]
-    next_cursor: str | None
-
-
 class CambioEstado(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -288,19 +185,3 @@ class NuevoComentario(BaseModel):
         if _CONTROL.search(valor):
             raise ValueError("El texto contiene caracteres de control no permitidos")
         return valor
-
-
-class Comentario(Respuesta):
-    id: str
-    texto: str
-    autor: Persona
-    fecha: str
-
-
-class PaginaComentarios(Respuesta):
-    items: list[Comentario]
-    next_cursor: str | None
-
-
-class Eliminado(Respuesta):
-    eliminado: str

@@ -1,4 +1,4 @@
-"""What comes in and what goes out for staff users; the username rule lives in `monitor.usuarios`."""
+"""What comes in for staff users; the username rule lives in `monitor.usuarios`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from monitor.auth import Rol
-from monitor.tipos import Respuesta
 from monitor.usuarios import PASSWORD_MAX, PASSWORD_MIN, validar_username
 
 Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -37,18 +35,3 @@ class CambiosUsuario(BaseModel):
     rol: RolPersonal | None = None
     password: Password | None = None
     activo: bool | None = None
-
-
-class Usuario(Respuesta):
-    """What a response shows of a user (never the hash or the token version)."""
-
-    id: int
-    nombre: str
-    username: str
-    rol: Rol
-    activo: bool
-
-
-class ListaUsuarios(Respuesta):
-    items: list[Usuario]
-    next_cursor: str | None

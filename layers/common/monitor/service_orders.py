@@ -17,9 +17,10 @@ import gzip
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor import cursores, jsoncodec, keys, tabla
+from monitor.campos import INT32_MAX
 from monitor.errors import (
     Conflicto,
     CuerpoDemasiadoGrande,
@@ -31,8 +32,10 @@ from monitor.errors import (
 from monitor.fechas import ahora
 from monitor.firmas import Clave, Webhook
 from monitor.metricas import Metrica
-from monitor.modelos_service_order import INT32_MAX, ServiceOrderCancellationDetails, ServiceOrderDetails
 from monitor.observability import contar, logger
+
+if TYPE_CHECKING:
+    from monitor.modelos_service_order import ServiceOrderCancellationDetails, ServiceOrderDetails
 
 RECIBIDA = "Recibida"
 CANCELADA = "Cancelada"
