@@ -39,6 +39,8 @@ VECINOS = 2  # floors on each side that make up a sample's reference (pisos_veci
 # Functions also measured with tracing on and from source (the Tracer and bytecode effects are the same
 # machinery in every function; a sample keeps the run within its time budget).
 MUESTRA = ("authorizer", "health", "auth_login", "expedientes_update", "service_orders_create")
+# A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
+PILA = "(piso + validación)"
 OBJETIVO = 1.3  # issue 9: every endpoint function <= 1.3x the floor
 OBJETIVO_AUTORIZADOR = 1.2
 OBJETIVO_BYTECODE = 1.05
@@ -55,8 +57,11 @@ def preparar_runtime() -> Path:
     return RUNTIME
 
 
-def entorno_lambda(base: dict[str, str], funcion: str, raiz_tarea: Path, *, traza: bool) -> dict[str, str]:
-    """The variables Lambda and template.yaml set; tracing on means POWERTOOLS_TRACE_DISABLED unset."""
+def entorno_lambda(
+    base: dict[str, str], funcion: str, raiz_tarea: Path, *, traza: bool, pausa: bool = True
+) -> dict[str, str]:
+    """The variables Lambda and template.yaml set; tracing on means POWERTOOLS_TRACE_DISABLED unset, and
+    `pausa=False` leaves out AWS_LAMBDA_FUNCTION_NAME, so `monitor.recolector` does not pause the collector."""
     entorno = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
@@ -75,6 +80,8 @@ def entorno_lambda(base: dict[str, str], funcion: str, raiz_tarea: Path, *, traz
     }
     if traza:
         entorno.pop("POWERTOOLS_TRACE_DISABLED", None)
+    if not pausa:
+        entorno.pop("AWS_LAMBDA_FUNCTION_NAME")
     return entorno
 
 
@@ -137,9 +144,12 @@ class FilaArranque:
     primera: Resumen | None = None
     estados: tuple[int, ...] = ()
     modulos_extra: int | None = None  # modules imported beyond the floor's
+    pausa_ms: float | None = None  # CPU ms the collector's pause changes init by (negative: saved)
 
     @property
-    def objetivo(self) -> float:
+    def objetivo(self) -> float | None:
+        if self.funcion == PILA:
+            return None
         return OBJETIVO_AUTORIZADOR if self.funcion == "authorizer" else OBJETIVO
 
 
@@ -155,17 +165,18 @@ class Arranque:
         self.runtime = preparar_runtime()
         self.funciones = [f for f in construccion.funciones() if f.existe]
 
-    def _sonda_build(self, f: construccion.Funcion, *, traza: bool) -> Sonda | None:
+    def _sonda_build(self, f: construccion.Funcion, *, traza: bool, pausa: bool = True) -> Sonda | None:
         if self.build is None or not (self.build / f.logico / "app.py").is_file():
             return None
         tarea = self.build / f.logico
         capa = self.build / "CommonLayer" / "python"
         evento = EVENTOS / f"{f.nombre}.json"
+        variante = not traza and pausa
         return Sonda(
             "funcion",
             (str(tarea), str(capa), str(self.runtime)),
-            entorno_lambda(self.base, f.nombre, tarea, traza=traza),
-            evento=str(evento) if self.peticion and not traza and evento.is_file() else None,
+            entorno_lambda(self.base, f.nombre, tarea, traza=traza, pausa=pausa),
+            evento=str(evento) if self.peticion and variante and evento.is_file() else None,
         )
 
     def _sonda_fuente(self, f: construccion.Funcion) -> Sonda:
@@ -174,12 +185,16 @@ class Arranque:
         entorno = entorno_lambda(self.base, f.nombre, f.codigo, traza=False)
         return Sonda("funcion", rutas, entorno, ("-I", "-S", "-X", f"pycache_prefix={PYCACHE_FUENTE}"))
 
-    def piso(self) -> Sonda:
-        return Sonda("piso", (str(self.runtime),), entorno_lambda(self.base, "piso", self.runtime, traza=False))
+    def piso(self, modo: str = "piso") -> Sonda:
+        rutas: tuple[str, ...] = (str(self.runtime),)
+        if modo == "pila" and self.build is not None:
+            rutas = (str(self.build / "CommonLayer" / "python"), *rutas)
+        return Sonda(modo, rutas, entorno_lambda(self.base, "piso", self.runtime, traza=False))
 
     def plan(self) -> list[tuple[str, str, Sonda]]:
-        """(function, variant, probe) for one round: 'build' for all, 'traza' and 'fuente' for MUESTRA."""
-        tareas: list[tuple[str, str, Sonda]] = []
+        """(function, variant, probe) for one round: 'build' for all, 'traza', 'sin_pausa' and 'fuente' for
+        MUESTRA, and the validation stack's reference row."""
+        tareas: list[tuple[str, str, Sonda]] = [(PILA, "build", self.piso("pila"))] if self.build else []
         for f in self.funciones:
             sonda = self._sonda_build(f, traza=False)
             if sonda is not None:
@@ -188,6 +203,9 @@ class Arranque:
                 traza = self._sonda_build(f, traza=True)
                 if traza is not None:
                     tareas.append((f.nombre, "traza", traza))
+                sin_pausa = self._sonda_build(f, traza=False, pausa=False)
+                if sin_pausa is not None:
+                    tareas.append((f.nombre, "sin_pausa", sin_pausa))
                 tareas.append((f.nombre, "fuente", self._sonda_fuente(f)))
         return tareas
 
@@ -257,39 +275,46 @@ class Arranque:
     def filas(self, medidas: Medidas) -> list[FilaArranque]:
         """One row per function of the template; those without code yet come out empty ("pendiente")."""
         filas = []
-        for f in construccion.funciones():
-            muestras = medidas.ms.get((f.nombre, "build"), [])
+        for nombre in [*(f.nombre for f in construccion.funciones()), *([PILA] if self.build else [])]:
+            muestras = medidas.ms.get((nombre, "build"), [])
             if not muestras:
-                error = medidas.errores.get(f.nombre)
-                filas.append(FilaArranque(f.nombre, None, None, None, None, None, None, [], error))
+                error = medidas.errores.get(nombre)
+                filas.append(FilaArranque(nombre, None, None, None, None, None, None, [], error))
                 continue
-            pisos = pisos_vecinos(medidas.piso, medidas.indice_piso[(f.nombre, "build")])
+            pisos = pisos_vecinos(medidas.piso, medidas.indice_piso[(nombre, "build")])
             relativas = razones(muestras, pisos)
-            cpu = self._relativas_cpu(medidas, f.nombre, "build")
-            traza = self._relativas_cpu(medidas, f.nombre, "traza")
-            fuente = self._relativas_cpu(medidas, f.nombre, "fuente")
-            # Variant against variant (Tracer on, source tree) in CPU time, each first divided by the floor of
-            # its block: what is compared is the work done, which wall-clock noise would otherwise swamp.
-            piso_cpu = Resumen.de(medidas.piso_cpu).mediana
-            extra = (Resumen.de(traza).mediana - Resumen.de(cpu).mediana) * piso_cpu if traza else None
+            cpu = self._relativas_cpu(medidas, nombre, "build")
+            # Variant against variant (Tracer on, collector not paused, source tree) in CPU time, each first
+            # divided by the floor of its block: what is compared is the work done, which wall-clock noise
+            # would otherwise swamp.
+            sin_pausa = self._diferencia_cpu(medidas, nombre, "sin_pausa", cpu)
+            fuente = self._relativas_cpu(medidas, nombre, "fuente")
             bytecode = Resumen.de(razones(cpu, fuente)) if fuente and len(fuente) == len(cpu) else None
             filas.append(
                 FilaArranque(
-                    f.nombre,
+                    nombre,
                     Resumen.de(muestras),
                     Resumen.de(pisos),
                     Resumen.de(relativas),
                     Resumen.de(cpu),
-                    extra,
+                    self._diferencia_cpu(medidas, nombre, "traza", cpu),
                     bytecode,
-                    medidas.cargados.get(f.nombre, []),
-                    medidas.errores.get(f.nombre),
-                    Resumen.de(medidas.primera_cpu[f.nombre]) if medidas.primera_cpu.get(f.nombre) else None,
-                    tuple(sorted(medidas.estados.get(f.nombre, ()))),
-                    medidas.modulos[f.nombre] - medidas.modulos_piso if f.nombre in medidas.modulos else None,
+                    medidas.cargados.get(nombre, []),
+                    medidas.errores.get(nombre),
+                    Resumen.de(medidas.primera_cpu[nombre]) if medidas.primera_cpu.get(nombre) else None,
+                    tuple(sorted(medidas.estados.get(nombre, ()))),
+                    medidas.modulos[nombre] - medidas.modulos_piso if nombre in medidas.modulos else None,
+                    -sin_pausa if sin_pausa is not None else None,
                 )
             )
         return filas
+
+    def _diferencia_cpu(self, medidas: Medidas, nombre: str, variante: str, cpu: list[float]) -> float | None:
+        """CPU ms a variant adds to the build probe: difference of floor-normalised medians, times the floor."""
+        otra = self._relativas_cpu(medidas, nombre, variante)
+        if not otra:
+            return None
+        return (Resumen.de(otra).mediana - Resumen.de(cpu).mediana) * Resumen.de(medidas.piso_cpu).mediana
 
     @staticmethod
     def _relativas_cpu(medidas: Medidas, nombre: str, variante: str) -> list[float]:

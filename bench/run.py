@@ -76,7 +76,12 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         "(bytecode unchecked-hash) con -B, como Lambda. «1ª petición»: CPU de la primera solicitud tras el init "
         "(events/<función>.json contra moto, tablas vacías; entre paréntesis los códigos HTTP): lo que el init "
         "no cuenta, para que el trabajo movido del init a la primera solicitud se vea. «+módulos»: módulos "
-        "importados en el init más allá de los del piso; a diferencia del tiempo, es exacto entre ejecuciones.",
+        "importados en el init más allá de los del piso; a diferencia del tiempo, es exacto entre ejecuciones. "
+        "«pausa GC»: lo que cambia el init con el recolector de basura en pausa (monitor/recolector.py) frente "
+        f"al mismo init sin pausa, en ms de CPU. «{arranque.PILA}» no es una función: el piso más lo que importa "
+        "la validación de Powertools (Pydantic, sus campos y tipos, params y middleware) tras el `__init__` de "
+        "`monitor` (carga diferida, recolector en pausa) y nada más de Monitor: el mínimo de una función que "
+        "valida.",
         "",
         tabla_md(
             [
@@ -88,6 +93,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
                 "objetivo",
                 "cumple",
                 "+Tracer ms CPU",
+                "pausa GC ms CPU",
                 "build/fuente CPU",
                 "1ª petición ms CPU",
                 "+módulos",
@@ -96,7 +102,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
             [_fila_frio(f) for f in filas],
         ),
     ]
-    medidas_ok = [f for f in filas if f.init is not None]
+    medidas_ok = [f for f in filas if f.init is not None and f.funcion != arranque.PILA]
     if medidas_ok:
         lenta = max(medidas_ok, key=lambda f: f.init.mediana if f.init else 0)
         importes = medidor.importtime(lenta.funcion)
@@ -116,8 +122,9 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
 
 def _fila_frio(f: arranque.FilaArranque) -> list[str]:
     if f.init is None or f.razon is None or f.piso is None:
-        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 10]
+        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 11]
     extra = ND if f.traza_extra_ms is None else f"{f.traza_extra_ms:+.0f}"
+    pausa = ND if f.pausa_ms is None else f"{f.pausa_ms:+.0f}"
     bytecode = (
         ND
         if f.bytecode is None
@@ -129,9 +136,10 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         ms(f.piso.mediana),
         veces_rango(f.razon),
         veces_rango(f.razon_cpu) if f.razon_cpu else ND,
-        f"≤ {f.objetivo:.1f}×",
-        cumple(f.razon.mediana, f.objetivo),
+        "referencia" if f.objetivo is None else f"≤ {f.objetivo:.1f}×",
+        "-" if f.objetivo is None else cumple(f.razon.mediana, f.objetivo),
         extra,
+        pausa,
         bytecode,
         ND if f.primera is None else f"{ms(f.primera.mediana)} ({', '.join(map(str, f.estados))})",
         ND if f.modulos_extra is None else f"+{f.modulos_extra}",
