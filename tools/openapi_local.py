@@ -60,8 +60,6 @@ def documento(rutas: Iterable[Ruta]) -> dict[str, Any]:
         operacion["security"] = [] if ruta.publica else [{ESQUEMA_TOKEN: []}]
         if not ruta.publica:
             operacion.setdefault("responses", {}).setdefault("401", _RESPUESTA_401)
-        # Our resolver answers validation errors with the 400 every operation declares, never Powertools' 422.
-        operacion.get("responses", {}).pop("422", None)
     return doc
 
 

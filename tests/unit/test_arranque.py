@@ -174,9 +174,10 @@ def test_a_request_body_builds_only_its_own_schema_at_init() -> None:
 # ---- the garbage collector during init
 _RECOLECTOR = """
 import gc
+from tools.funciones import Contexto
 estado = {"init": gc.isenabled()}
 try:
-    app.lambda_handler(json.load(open(EVENTO)), __import__("tools.funciones").funciones.Contexto())
+    app.lambda_handler(json.load(open(EVENTO)), Contexto())
     estado["resultado"] = "respuesta"
 except Exception as exc:
     estado["resultado"] = type(exc).__name__

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from monitor import clientes, documentacion, http, respuestas
-from tools import openapi_local, plantilla
+from tools import funciones, openapi_local, plantilla
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +29,15 @@ def test_every_operation_declares_what_the_resolver_answers_on_any_route(documen
     update = documento["paths"]["/api/expedientes/{no_siniestro}"]["put"]["responses"]
     assert update["500"]["description"] == "Error interno al actualizar expediente"
     assert update["413"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_a_function_s_own_schema_declares_400_for_validation_never_422() -> None:
+    """What one function documents by itself, before the local tool merges the rest."""
+    app = funciones.cargar("expedientes_update").app
+    documento = app.get_openapi_schema().model_dump(by_alias=True, exclude_none=True)
+    respuestas_put = documento["paths"]["/api/expedientes/{no_siniestro}"]["put"]["responses"]
+    assert "422" not in respuestas_put
+    assert {"400", "413", "500"} <= set(respuestas_put)
 
 
 def test_component_schemas_are_the_models_serialization_schemas(documento: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@ request models and the logic, free of Pydantic so that functions which only read
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -114,6 +115,9 @@ OBLIGATORIOS = (
     "fecha_ingreso",
     "fecha_entrega",
 )
+# Claim numbers, in the path and in the POST body alike: trimmed, then this.
+NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
+REGLA_NO_SINIESTRO = "1 a 64 caracteres: letras, dígitos, espacio, . _ -"
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
 SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
 UBICACION_INICIAL = "Local"

@@ -54,11 +54,13 @@ def esquemas(nombres: Iterable[str]) -> dict[str, Any]:
 
 def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
     """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
-    components that the routes name but Powertools did not generate."""
+    components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
+    answers validation errors with the 400 in `comunes`."""
     documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
     for operaciones in documento.get("paths", {}).values():
         for operacion in operaciones.values():
             respuestas = operacion.setdefault("responses", {})
+            respuestas.pop("422", None)
             for estado, respuesta in comunes.items():
                 respuestas.setdefault(str(estado), respuesta)
     componentes = documento.setdefault("components", {}).setdefault("schemas", {})

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from monitor import jsoncodec, recolector
 from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Principal, Rol
+from monitor.campos import NO_SINIESTRO, REGLA_NO_SINIESTRO
 from monitor.errors import ErrorMonitor, SolicitudInvalida
 from monitor.observability import logger, tracer
 from monitor.settings import settings
@@ -84,7 +85,7 @@ _MENSAJES_VALIDACION = {
 
 def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIResponse:
     """One OpenAPI response entry, by model name (several names: any of them). The models live in
-    `monitor.documentacion`'s modules and are loaded only when the document is generated."""
+    `monitor.respuestas` and are loaded only when the document is generated."""
     nombres = (modelo,) if isinstance(modelo, str) else modelo
     referencias = [{"$ref": f"{REFERENCIA}{n}"} for n in nombres]
     esquema = referencias[0] if len(referencias) == 1 else {"anyOf": referencias}
@@ -346,7 +347,6 @@ def _claves_de_log(event: Mapping[str, Any]) -> dict[str, Any]:
 
 # The characters Powertools' router accepts in a path segment (api_gateway._NAMED_GROUP_BOUNDARY_PATTERN).
 _SEGMENTO = re.compile(r"[-._~()'!*:@,;=+&$%<> \[\]{}|^\w]+")
-_NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 
 
 def no_siniestro_valido(valor: str | None) -> str:
@@ -354,9 +354,8 @@ def no_siniestro_valido(valor: str | None) -> str:
     texto = (valor or "").strip()
     if not texto:
         raise SolicitudInvalida("No. Siniestro requerido")
-    if not _NO_SINIESTRO.match(texto):
+    if not NO_SINIESTRO.match(texto):
         raise SolicitudInvalida(
-            "No. Siniestro inválido",
-            detalles=[{"campo": "no_siniestro", "mensaje": "1 a 64 caracteres: letras, dígitos, espacio, . _ -"}],
+            "No. Siniestro inválido", detalles=[{"campo": "no_siniestro", "mensaje": REGLA_NO_SINIESTRO}]
         )
     return texto

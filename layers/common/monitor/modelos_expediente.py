@@ -25,13 +25,14 @@ from monitor.campos import (
     MAX_CORTO,
     MAX_DATO,
     MAX_LARGO,
+    NO_SINIESTRO,
     OBLIGATORIOS,
+    REGLA_NO_SINIESTRO,
     SOLO_LECTURA,
     Estado,
 )
 from monitor.tipos import Fecha, MarcaTiempo
 
-_NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 _CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 Corto = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_CORTO)]
@@ -157,8 +158,8 @@ class CrearExpediente(_CamposEditables):
         if not isinstance(valor, str):
             return valor
         texto = valor.strip()
-        if not _NO_SINIESTRO.match(texto):
-            raise ValueError("1 a 64 caracteres: letras, dígitos, espacio, . _ -")
+        if not NO_SINIESTRO.match(texto):
+            raise ValueError(REGLA_NO_SINIESTRO)
         return texto
 
 
