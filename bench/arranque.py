@@ -20,7 +20,7 @@ import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench import construccion
@@ -89,7 +89,7 @@ def entorno_lambda(
 class Sonda:
     """One way of starting a fresh process: its sys.path, environment and interpreter flags."""
 
-    modo: str  # "piso" or "funcion"
+    modo: str  # "piso", "pila" (floor + validation stack) or "funcion"
     rutas: tuple[str, ...]
     entorno: dict[str, str]
     banderas: tuple[str, ...] = ("-I", "-S", "-B")
@@ -112,10 +112,11 @@ class Sonda:
 
 @dataclass
 class Medidas:
-    """Samples per (function, variant); each function sample is paired with the floor taken before it."""
+    """Samples per (function, variant); each function sample keeps the index of its block's floor, and is
+    divided by the median of the floors around it (`pisos_vecinos`)."""
 
     ms: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
-    # Floor samples in the order they were taken; each function sample keeps the index of its block's floor.
+    # Floor samples in the order they were taken.
     indice_piso: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     piso: list[float] = field(default_factory=list)
     # The same in CPU time of the probe process (process_time): robust to other processes' load.
@@ -219,7 +220,7 @@ class Arranque:
         """Rounds of shuffled blocks (one floor + BLOQUE function probes each), `paralelo` blocks at a time.
 
         Running two blocks at once halves the wall time on a 2-CPU machine; every sample is still divided
-        by the floor of its own block, taken under the same contention.
+        by floors taken around it, under the same contention (`pisos_vecinos`).
         """
         medidas = Medidas()
         tareas = self.plan()
@@ -285,9 +286,10 @@ class Arranque:
             relativas = razones(muestras, pisos)
             cpu = self._relativas_cpu(medidas, nombre, "build")
             # Variant against variant (Tracer on, collector not paused, source tree) in CPU time, each first
-            # divided by the floor of its block: what is compared is the work done, which wall-clock noise
+            # divided by the floors around it: what is compared is the work done, which wall-clock noise
             # would otherwise swamp.
-            sin_pausa = self._diferencia_cpu(medidas, nombre, "sin_pausa", cpu)
+            piso_cpu = Resumen.de(medidas.piso_cpu).mediana
+            sin_pausa = self._diferencia_cpu(medidas, nombre, "sin_pausa", cpu, piso_cpu)
             fuente = self._relativas_cpu(medidas, nombre, "fuente")
             bytecode = Resumen.de(razones(cpu, fuente)) if fuente and len(fuente) == len(cpu) else None
             filas.append(
@@ -297,7 +299,7 @@ class Arranque:
                     Resumen.de(pisos),
                     Resumen.de(relativas),
                     Resumen.de(cpu),
-                    self._diferencia_cpu(medidas, nombre, "traza", cpu),
+                    self._diferencia_cpu(medidas, nombre, "traza", cpu, piso_cpu),
                     bytecode,
                     medidas.cargados.get(nombre, []),
                     medidas.errores.get(nombre),
@@ -309,12 +311,13 @@ class Arranque:
             )
         return filas
 
-    def _diferencia_cpu(self, medidas: Medidas, nombre: str, variante: str, cpu: list[float]) -> float | None:
+    @classmethod
+    def _diferencia_cpu(
+        cls, medidas: Medidas, nombre: str, variante: str, cpu: list[float], piso_cpu: float
+    ) -> float | None:
         """CPU ms a variant adds to the build probe: difference of floor-normalised medians, times the floor."""
-        otra = self._relativas_cpu(medidas, nombre, variante)
-        if not otra:
-            return None
-        return (Resumen.de(otra).mediana - Resumen.de(cpu).mediana) * Resumen.de(medidas.piso_cpu).mediana
+        otra = cls._relativas_cpu(medidas, nombre, variante)
+        return (Resumen.de(otra).mediana - Resumen.de(cpu).mediana) * piso_cpu if otra else None
 
     @staticmethod
     def _relativas_cpu(medidas: Medidas, nombre: str, variante: str) -> list[float]:
@@ -324,7 +327,7 @@ class Arranque:
     def importtime(self, nombre: str) -> list[tuple[str, float, float]]:
         """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
         f = next(f for f in self.funciones if f.nombre == nombre)
-        sonda = self._sonda_build(f, traza=False) or self._sonda_fuente(f)
+        sonda = replace(self._sonda_build(f, traza=False) or self._sonda_fuente(f), evento=None)  # init only
         hecho = subprocess.run(  # noqa: S603
             sonda.orden(self.python, "-X", "importtime"),
             env=sonda.entorno,

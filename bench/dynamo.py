@@ -19,7 +19,9 @@ PRESUPUESTO = {
     "POST /serviceOrders": 3,  # BatchGet client+order, counter, transaction (first delivery)
     "cancel": 3,  # BatchGet client+order + TransactWrite (+ read on refusal)
 }
-LECTURAS = {"GetItem", "BatchGetItem", "Query", "TransactGetItems"}  # reads that may ask for ConsistentRead
+# Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
+# is not counted here: it fails the run on its own.)
+LECTURAS = {"GetItem", "BatchGetItem", "Query"}
 
 
 @dataclass
@@ -74,7 +76,7 @@ class Observador:
         self.actual.operaciones[model.name] += 1
         if "ReturnConsumedCapacity" in model.input_shape.members:
             params.setdefault("ReturnConsumedCapacity", "TOTAL")
-        if model.name in LECTURAS and _consistente(params):
+        if model.name == "TransactGetItems" or (model.name in LECTURAS and _consistente(params)):
             self.actual.consistentes += 1
 
     def _despues(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:

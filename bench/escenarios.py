@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from bench.dynamo import Llamada, Observador
+from monitor import keys
 from monitor.service_orders import CAMPOS_RESUMEN
 from tools import aws_local, eventos, funciones
 
@@ -133,15 +134,7 @@ class Banco:
 
     def __init__(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
-        # A fresh prefix: never the resources of a shell that exported a running gateway's variables.
-        for variable in (
-            "AWS_ENDPOINT_URL",
-            "DYNAMODB_ENDPOINT_URL",
-            "MONITOR_TABLE",
-            "MONITOR_JWT_SECRET_ID",
-            "MONITOR_BUCKET",
-        ):
-            os.environ.pop(variable, None)
+        aws_local.olvidar_recursos()  # a fresh prefix, never a running gateway's resources
         self.local = aws_local.iniciar(prefijo=f"bench-{uuid.uuid4().hex[:6]}")
         os.environ.update(self.local.entorno())
         # Imported only now: monitor.settings reads the environment once, and it must be this one.
@@ -469,6 +462,7 @@ class Pisos:
         ) -> tuple[dict[str, Any], dict[str, Any]]:
             actual = leido["estado"]["S"]
             nuevo = siguiente[actual]
+            indice = keys.listas_expediente(no, leido.get("fecha_ingreso", {}).get("S"), nuevo, None)
             update = {
                 "UpdateExpression": "SET estado = :nuevo, #version = :version, actualizado_en = :momento, "
                 "GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
@@ -478,8 +472,8 @@ class Pisos:
                     ":nuevo": {"S": nuevo},
                     ":version": {"N": str(version + 1)},
                     ":momento": {"S": momento},
-                    ":gsi2pk": {"S": f"EXPEDIENTES#ESTADO#{nuevo}"},
-                    ":gsi2sk": {"S": f"2026-01-01#{no}"},
+                    ":gsi2pk": {"S": indice["GSI2PK"]},
+                    ":gsi2sk": {"S": indice["GSI2SK"]},
                     ":actual": {"S": actual},
                     ":leida": {"N": str(version)},
                 },

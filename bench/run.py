@@ -40,6 +40,7 @@ from bench.estadistica import (  # noqa: E402
     veces,
     veces_rango,
 )
+from tools import aws_local  # noqa: E402
 
 RESULTADOS = RAIZ / "bench" / "results.md"
 OBJETIVO_CALIENTE = 1.2
@@ -56,13 +57,11 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
     python = arranque.python_313()
     build, notas_build = construccion.construir_x86(python)
     notas.extend(notas_build)
-    from tools import aws_local
-
-    # A moto of its own, so each probe also serves its first request (empty tables: reads answer 404).
+    # A moto of its own, so each probe also serves its first request (tables start empty: reads answer 404).
+    aws_local.olvidar_recursos()
     local = aws_local.iniciar(prefijo=f"bench-frio-{os.getpid()}")
     try:
-        base = {**local.entorno(), "POWERTOOLS_TRACE_DISABLED": "true"}
-        medidor = arranque.Arranque(python, build, base, peticion=True)
+        medidor = arranque.Arranque(python, build, local.entorno(), peticion=True)
         avisar(f"arranque en frío: {len(medidor.funciones)} funciones, hasta {args.rondas} rondas")
         medidas = medidor.medir(args.rondas, args.rondas_minimas, args.presupuesto_frio, args.paralelo)
     finally:
@@ -74,7 +73,8 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         "«+Tracer». «razón» en tiempo de reloj (perf_counter), «razón CPU» en tiempo de CPU del proceso "
         "(process_time, casi inmune a la carga de otros procesos). Código del build x86_64 de `sam build` "
         "(bytecode unchecked-hash) con -B, como Lambda. «1ª petición»: CPU de la primera solicitud tras el init "
-        "(events/<función>.json contra moto, tablas vacías; entre paréntesis los códigos HTTP): lo que el init "
+        "(events/<función>.json contra un moto propio que empieza vacío y conserva lo que crean las sondas; entre "
+        "paréntesis los códigos HTTP vistos): lo que el init "
         "no cuenta, para que el trabajo movido del init a la primera solicitud se vea. «+módulos»: módulos "
         "importados en el init más allá de los del piso; a diferencia del tiempo, es exacto entre ejecuciones. "
         "«pausa GC»: lo que cambia el init con el recolector de basura en pausa (monitor/recolector.py) frente "

@@ -13,7 +13,6 @@ import importlib
 import json
 import sys
 import time
-from collections.abc import Mapping
 
 # Top-level packages worth flagging when a function drags them in at init (see bench/README.md).
 VIGILADOS = ("cryptography", "aws_xray_sdk", "jwt", "simplejson", "email_validator", "yaml", "requests")
@@ -75,8 +74,9 @@ def _primera(app: object, evento: str) -> dict[str, float]:
     c0, t0 = time.process_time(), time.perf_counter()
     respuesta = app.lambda_handler(datos, _Contexto())  # type: ignore[attr-defined]
     t1, c1 = time.perf_counter(), time.process_time()
-    # The authorizer answers a policy, not an HTTP response: 200 stands for "a policy came back".
-    estado = respuesta.get("statusCode", 200) if isinstance(respuesta, dict) else 0
+    estado = respuesta.get("statusCode", 0) if isinstance(respuesta, dict) else 0
+    if isinstance(respuesta, dict) and "policyDocument" in respuesta:  # the authorizer: Allow 200, Deny 401
+        estado = 200 if respuesta["policyDocument"]["Statement"][0]["Effect"] == "Allow" else 401
     return {"primera_ms": (t1 - t0) * 1000, "primera_cpu_ms": (c1 - c0) * 1000, "status": estado}
 
 
@@ -111,12 +111,11 @@ def _funcion(modulo: str, evento: str | None) -> dict[str, object]:
 def main() -> None:
     orden = json.loads(sys.argv[1])
     _preparar_ruta(orden["rutas"])
-    resultado: Mapping[str, object]
     if orden["modo"] in ("piso", "pila"):
-        resultado = _piso(pila=orden["modo"] == "pila")
+        resultado = {**_piso(pila=orden["modo"] == "pila"), "cargados": _vigilados(), "modulos": len(sys.modules)}
     else:
         resultado = _funcion(orden.get("modulo", "app"), orden.get("evento"))
-    sys.stdout.write(json.dumps({"cargados": _vigilados(), "modulos": len(sys.modules), **resultado}) + "\n")
+    sys.stdout.write(json.dumps(resultado) + "\n")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,22 @@ class AwsLocal:
             self.servidor = None
 
 
+# What points `iniciar` at existing resources instead of a moto of its own (a running gateway exports them).
+VARIABLES_DE_RECURSOS = (
+    "AWS_ENDPOINT_URL",
+    "DYNAMODB_ENDPOINT_URL",
+    "MONITOR_TABLE",
+    "MONITOR_JWT_SECRET_ID",
+    "MONITOR_BUCKET",
+)
+
+
+def olvidar_recursos() -> None:
+    """For a caller that must never touch the resources of the shell it was started from (the bench)."""
+    for variable in VARIABLES_DE_RECURSOS:
+        os.environ.pop(variable, None)
+
+
 def iniciar(prefijo: str = "monitor-local", *, aprovisionar_recursos: bool = True) -> AwsLocal:
     """Starts moto (or uses AWS_ENDPOINT_URL / DYNAMODB_ENDPOINT_URL) and provisions everything
     (unless the caller provisions itself, e.g. to keep going when DynamoDB is down)."""
