@@ -10,9 +10,13 @@ until the requested count or the time budget runs out.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import py_compile
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +45,8 @@ VECINOS = 2  # floors on each side that make up a sample's reference (pisos_veci
 MUESTRA = ("authorizer", "health", "auth_login", "expedientes_update", "service_orders_create")
 # A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
 PILA = "(piso + validación)"
+# Counted in instructions too (callgrind): exact where time is noisy, so a change's effect is not a guess.
+CONTADAS = (*MUESTRA, "expedientes_get")
 OBJETIVO = 1.3  # issue 9: every endpoint function <= 1.3x the floor
 OBJETIVO_AUTORIZADOR = 1.2
 OBJETIVO_BYTECODE = 1.05
@@ -48,12 +54,18 @@ OBJETIVO_BYTECODE = 1.05
 
 def preparar_runtime() -> Path:
     """A directory holding only the runtime-provided packages (symlinks into the venv), so a function
-    that needs a package the layer does not ship fails here instead of finding it in the venv."""
+    that needs a package the layer does not ship fails here instead of finding it in the venv.
+
+    A module linked by itself (six.py) looks for its bytecode beside the link, not in the venv: compiled
+    here once, or every probe (-B) would compile it from source, floor included, as Lambda's runtime never does.
+    """
     RUNTIME.mkdir(parents=True, exist_ok=True)
     for nombre in PAQUETES_RUNTIME:
         enlace = RUNTIME / nombre
         if not enlace.exists():
             enlace.symlink_to(SITE_VENV / nombre)
+        if enlace.suffix == ".py":
+            py_compile.compile(str(enlace), cfile=importlib.util.cache_from_source(str(enlace)), doraise=True)
     return RUNTIME
 
 
@@ -89,7 +101,7 @@ def entorno_lambda(
 class Sonda:
     """One way of starting a fresh process: its sys.path, environment and interpreter flags."""
 
-    modo: str  # "piso", "pila" (floor + validation stack) or "funcion"
+    modo: str  # "piso", "pila" (floor + validation stack), "funcion" or "vacio" (nothing imported)
     rutas: tuple[str, ...]
     entorno: dict[str, str]
     banderas: tuple[str, ...] = ("-I", "-S", "-B")
@@ -131,6 +143,10 @@ class Medidas:
     rondas: int = 0
 
 
+def objetivo(funcion: str) -> float:
+    return OBJETIVO_AUTORIZADOR if funcion == "authorizer" else OBJETIVO
+
+
 @dataclass(frozen=True)
 class FilaArranque:
     funcion: str
@@ -149,9 +165,7 @@ class FilaArranque:
 
     @property
     def objetivo(self) -> float | None:
-        if self.funcion == PILA:
-            return None
-        return OBJETIVO_AUTORIZADOR if self.funcion == "authorizer" else OBJETIVO
+        return None if self.funcion == PILA else objetivo(self.funcion)
 
 
 class Arranque:
@@ -324,6 +338,29 @@ class Arranque:
         pisos = pisos_vecinos(medidas.piso_cpu, medidas.indice_piso.get((nombre, variante), []))
         return razones(medidas.cpu.get((nombre, variante), []), pisos)
 
+    def instrucciones(self, paralelo: int = 2) -> list[Instrucciones]:
+        """Floor, reference row and CONTADAS, init only, one callgrind run each; none without valgrind or a
+        build. A failed probe gets a row with its error; a failed floor or empty probe, no table."""
+        valgrind = shutil.which("valgrind")
+        if valgrind is None or self.build is None:
+            return []
+        sondas = {"vacio": replace(self.piso(), modo="vacio"), "piso": self.piso(), PILA: self.piso("pila")}
+        for f in self.funciones:
+            if f.nombre in CONTADAS and (sonda := self._sonda_build(f, traza=False)) is not None:
+                sondas[f.nombre] = replace(sonda, evento=None)
+        with ThreadPoolExecutor(max_workers=max(1, paralelo)) as ejecutor:
+            contadas = ejecutor.map(lambda s: contar_instrucciones(valgrind, self.python, s), sondas.values())
+            cuentas = dict(zip(sondas, contadas, strict=True))
+        vacio, piso = cuentas.pop("vacio"), cuentas["piso"]
+        if not isinstance(vacio, int) or not isinstance(piso, int):
+            raise RuntimeError(f"callgrind falló en el piso: {vacio if isinstance(piso, int) else piso}")
+        return [
+            Instrucciones(nombre, total, vacio, piso)
+            if isinstance(total, int)
+            else Instrucciones(nombre, None, vacio, piso, error=total)
+            for nombre, total in cuentas.items()
+        ]
+
     def importtime(self, nombre: str) -> list[tuple[str, float, float]]:
         """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
         f = next(f for f in self.funciones if f.nombre == nombre)
@@ -344,6 +381,40 @@ class Arranque:
             filas.append((modulo, int(acumulado) / 1000, int(propio) / 1000))
         filas.sort(key=lambda fila: fila[1], reverse=True)
         return filas
+
+
+@dataclass(frozen=True)
+class Instrucciones:
+    """Instructions executed by one probe process under callgrind, minus those of an empty probe (interpreter
+    start-up and sonda.py itself): the work of init alone. The same count on every run, give or take the
+    0.1 % that hash randomisation moves it (`-I` ignores PYTHONHASHSEED)."""
+
+    funcion: str
+    total: int | None  # None: that probe failed (`error`)
+    vacio: int
+    piso: int
+    error: str | None = None
+
+    @property
+    def propias(self) -> int | None:
+        return None if self.total is None else self.total - self.vacio
+
+    @property
+    def razon(self) -> float | None:
+        return None if self.propias is None else self.propias / (self.piso - self.vacio)
+
+
+def contar_instrucciones(valgrind: str, python: str, sonda: Sonda) -> int | str:
+    """Runs the probe under valgrind's callgrind (about 50 times slower): its instruction count, or the error."""
+    orden = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *sonda.orden(python)]
+    try:
+        hecho = subprocess.run(orden, env=sonda.entorno, capture_output=True, text=True, check=False, timeout=600)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    encontrado = re.search(r"Collected : (\d+)", hecho.stderr)
+    if hecho.returncode != 0 or encontrado is None:
+        return (hecho.stderr.strip().splitlines() or ["?"])[-1]
+    return int(encontrado.group(1))
 
 
 def pisos_vecinos(pisos: list[float], indices: list[int], radio: int = VECINOS) -> list[float]:

@@ -11,6 +11,7 @@ It imports only the standard library until the measured imports, so it works fro
 
 import importlib
 import json
+import os
 import sys
 import time
 
@@ -111,11 +112,17 @@ def _funcion(modulo: str, evento: str | None) -> dict[str, object]:
 def main() -> None:
     orden = json.loads(sys.argv[1])
     _preparar_ruta(orden["rutas"])
-    if orden["modo"] in ("piso", "pila"):
+    if orden["modo"] == "vacio":  # the interpreter and this script alone: subtracted from instruction counts
+        resultado: dict[str, object] = {"modulos": len(sys.modules)}
+    elif orden["modo"] in ("piso", "pila"):
         resultado = {**_piso(pila=orden["modo"] == "pila"), "cargados": _vigilados(), "modulos": len(sys.modules)}
     else:
         resultado = _funcion(orden.get("modulo", "app"), orden.get("evento"))
     sys.stdout.write(json.dumps(resultado) + "\n")
+    sys.stdout.flush()
+    # No interpreter shutdown (module teardown, a last collection of everything init built): Lambda never
+    # pays it, and instruction counts (arranque.contar_instrucciones) would include it.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ key for webhook bodies, and `exigir_firma` chosen by the administrator.
 the body or in HTTP Basic) → `{"access_token","token_type","expires_in"}`.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import secrets
@@ -26,6 +24,7 @@ from monitor.fechas import ahora
 from monitor.http import detalles_de_validacion
 from monitor.observability import logger
 from monitor.settings import settings
+from monitor.tipos import Cuerpo
 
 # The only answer that ever shows `client_secret` and `hmac_key` (respuestas.ClienteCreado documents it).
 CAMPOS_CREADO = ("client_id", "client_secret", "hmac_key", "nombre", "id_aseguradora", "exigir_firma")
@@ -34,7 +33,7 @@ CREDENCIALES_INVALIDAS = "Credenciales de cliente inválidas"
 FORMULARIO = "application/x-www-form-urlencoded"
 
 
-class ClienteNuevo(BaseModel):
+class ClienteNuevo(Cuerpo):
     """POST /api/integraciones."""
 
     model_config = ConfigDict(extra="forbid")
@@ -46,6 +45,8 @@ class ClienteNuevo(BaseModel):
 
 
 class CredencialesCliente(BaseModel):
+    """Validated by `leer_solicitud`, not by a route (one route takes JSON or a form): built at import."""
+
     client_id: Annotated[str, Field(min_length=1, max_length=128)]
     client_secret: Annotated[str, Field(min_length=1, max_length=256)]
 

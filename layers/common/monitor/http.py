@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import typing
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response  # functions take Response from here
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -24,7 +25,10 @@ from monitor.observability import logger, tracer
 from monitor.settings import settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.api_gateway import Route
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+Manejador = TypeVar("Manejador", bound=Callable[..., Any])
 
 JSON = "application/json"
 REFERENCIA = "#/components/schemas/"
@@ -195,6 +199,20 @@ class MonitorResolver(APIGatewayRestResolver):
         self.exception_handler(NotFoundError)(self._ruta_no_encontrada)
         self.exception_handler(Exception)(self._error_inesperado)
 
+    def route(self, *args: Any, **kwargs: Any) -> Callable[[Manejador], Manejador]:
+        """Every route is made ready to validate as it registers (`get`, `put`... all go through here)."""
+        registrar = super().route(*args, **kwargs)
+
+        def registrar_y_preparar(manejador: Manejador) -> Manejador:
+            resultado = registrar(manejador)
+            for ruta in self._static_routes + self._dynamic_routes:
+                valida = self._enable_validation if ruta.enable_validation is None else ruta.enable_validation
+                if ruta.func is manejador and valida:
+                    _preparar(ruta)
+            return resultado
+
+        return registrar_y_preparar
+
     def get_openapi_schema(self, **opciones: Any) -> OpenAPI:
         """Powertools' document plus the response models the routes name (`documentar`)."""
         from monitor import documentacion
@@ -292,6 +310,22 @@ class MonitorResolver(APIGatewayRestResolver):
     def _error_inesperado(self, _exc: Exception) -> Response[str]:
         logger.exception("Error no controlado")
         return respuesta({"error": self.error_interno}, 500)
+
+
+def _preparar(ruta: Route) -> None:
+    """Builds at init what validating the route needs, so its first request builds nothing: the request
+    models it takes (deferred, `monitor.tipos.Cuerpo`), then Powertools' parameters and their TypeAdapters
+    (`dependant`), which reuse those schemas instead of building their own. `body_field` is only read for
+    the OpenAPI document, and costs nothing once `dependant` exists."""
+    from pydantic import BaseModel
+
+    pendientes = list(typing.get_type_hints(ruta.func, include_extras=True).values())
+    while pendientes:
+        tipo = pendientes.pop()
+        pendientes.extend(typing.get_args(tipo))
+        if isinstance(tipo, type) and issubclass(tipo, BaseModel) and not tipo.__pydantic_complete__:
+            tipo.model_rebuild()
+    _ = ruta.dependant, ruta.body_field
 
 
 def _tipo_de_contenido(event: Mapping[str, Any]) -> str:

@@ -4,12 +4,10 @@ Wrong user, wrong password and inactive user answer the same 401 after the same 
 verification and the same DynamoDB requests), so the answer never tells which one it was.
 """
 
-from __future__ import annotations
-
 import time
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from monitor import contrasenas, keys, tabla, usuarios
 from monitor.auth import Principal, Rol, emitir_token
@@ -18,6 +16,7 @@ from monitor.metricas import Metrica
 from monitor.modelos_usuario import Password
 from monitor.observability import contar, logger
 from monitor.settings import settings
+from monitor.tipos import Cuerpo
 
 CREDENCIALES_INCORRECTAS = "Usuario o contraseña incorrectos"
 DEMASIADOS_INTENTOS = "Demasiados intentos fallidos, intente más tarde"
@@ -26,12 +25,12 @@ MAX_FALLOS = 5
 VENTANA_SEGUNDOS = 15 * 60
 
 
-class Credenciales(BaseModel):
+class Credenciales(Cuerpo):
     usuario: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
-class CambioPassword(BaseModel):
+class CambioPassword(Cuerpo):
     model_config = ConfigDict(extra="forbid")
 
     password_actual: Annotated[str, Field(min_length=1, max_length=256)]

@@ -1,13 +1,13 @@
 """What comes in for the insurer catalog."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints
+
+from monitor.tipos import Cuerpo
 
 
-class AseguradoraNueva(BaseModel):
+class AseguradoraNueva(Cuerpo):
     model_config = ConfigDict(extra="forbid")
 
     nombre: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

@@ -1,15 +1,14 @@
 """What comes in for evidence; the rules (types, sizes) live in `monitor.evidencias`."""
 
-from __future__ import annotations
-
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
 from monitor.evidencias import IMAGENES, PDF, TAMANO_MAXIMO, TIPOS_PERMITIDOS
+from monitor.tipos import Cuerpo
 
 
-class SolicitudCarga(BaseModel):
+class SolicitudCarga(Cuerpo):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     tipo: Literal["fotografia", "documento"]

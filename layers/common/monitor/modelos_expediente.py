@@ -5,13 +5,10 @@ Inputs are strict (no "yes" for booleans, no numbers for text) because a PUT tha
 corrupts the claim file.
 """
 
-from __future__ import annotations
-
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     StrictBool,
@@ -31,7 +28,7 @@ from monitor.campos import (
     SOLO_LECTURA,
     Estado,
 )
-from monitor.tipos import Fecha, MarcaTiempo
+from monitor.tipos import Cuerpo, Fecha, MarcaTiempo
 
 _CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
 
@@ -48,11 +45,11 @@ def _sin_campos_del_servidor(datos: Any, conservar: frozenset[str] = frozenset()
     return {k: v for k, v in datos.items() if k not in quitar}
 
 
-class _CamposEditables(BaseModel):
-    """Every field a client may write; all optional, `null` clears. Never validated itself, only through
-    the two bodies below, so its own schema is never built (a cold start's worth of milliseconds)."""
+class _CamposEditables(Cuerpo):
+    """Every field a client may write; all optional, `null` clears. Never validated itself, so it stays
+    unbuilt: only the two bodies below are built, each by its own route."""
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     factura: Corto | None = None
     orden: Corto | None = None
@@ -106,15 +103,13 @@ class _CamposEditables(BaseModel):
 class ActualizarExpediente(_CamposEditables):
     """PUT body: any subset; `estado` and server-owned fields are dropped before validation."""
 
-    model_config = ConfigDict(defer_build=False)
-
     @model_validator(mode="before")
     @classmethod
     def _quitar_solo_lectura(cls, datos: Any) -> Any:
         return _sin_campos_del_servidor(datos)
 
     @model_validator(mode="after")
-    def _obligatorios_no_se_vacian(self) -> ActualizarExpediente:
+    def _obligatorios_no_se_vacian(self) -> Self:
         vacios = [c for c in OBLIGATORIOS if c in self.model_fields_set and not getattr(self, c, None)]
         if vacios:
             raise ValueError(f"Estos campos no pueden quedar vacíos: {', '.join(vacios)}")
@@ -127,8 +122,6 @@ class ActualizarExpediente(_CamposEditables):
 
 class CrearExpediente(_CamposEditables):
     """POST body: the required fields of DESIGN §3; null or blank required values count as missing."""
-
-    model_config = ConfigDict(defer_build=False)
 
     no_siniestro: str
     nombre_cliente: Corto
@@ -163,7 +156,7 @@ class CrearExpediente(_CamposEditables):
         return texto
 
 
-class CambioEstado(BaseModel):
+class CambioEstado(Cuerpo):
     model_config = ConfigDict(extra="forbid")
 
     estado: Estado
@@ -173,7 +166,7 @@ MAX_COMENTARIO = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-class NuevoComentario(BaseModel):
+class NuevoComentario(Cuerpo):
     model_config = ConfigDict(extra="forbid")
 
     texto: Annotated[

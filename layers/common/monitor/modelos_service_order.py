@@ -6,14 +6,11 @@ payload keeps whatever we did not model. Numbers are strict: ids must be JSON in
 JSON numbers (never strings or booleans); the body is parsed with `Decimal`, so amounts stay exact.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -24,7 +21,7 @@ from pydantic import (
 )
 
 from monitor.campos import INT32_MAX
-from monitor.tipos import MarcaTiempo
+from monitor.tipos import Cuerpo, MarcaTiempo
 
 MAX_ITEMS = 500
 MAX_TEXTO = 500
@@ -61,7 +58,7 @@ NumeroReclamacion = Annotated[str, StringConstraints(strip_whitespace=True, min_
 NumeroOrden = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NUMERO)]
 
 
-class _Entrada(BaseModel):
+class _Entrada(Cuerpo):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -125,7 +122,7 @@ class ServiceOrderCancellationDetails(_Entrada):
     cancelledByDisplayName: Texto | None = None
 
     @model_validator(mode="after")
-    def _numeros_coinciden(self) -> ServiceOrderCancellationDetails:
+    def _numeros_coinciden(self) -> Self:
         a, b = self.serviceOrderNumber or None, self.purchaseOrderNumber or None
         if a and b and a.casefold() != b.casefold():
             raise ValueError("serviceOrderNumber y purchaseOrderNumber no coinciden")

@@ -1,11 +1,10 @@
 """What comes in for staff users; the username rule lives in `monitor.usuarios`."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
+from monitor.tipos import Cuerpo
 from monitor.usuarios import PASSWORD_MAX, PASSWORD_MIN, validar_username
 
 Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -13,7 +12,7 @@ Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX
 RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
 
 
-class UsuarioNuevo(BaseModel):
+class UsuarioNuevo(Cuerpo):
     """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
 
     model_config = ConfigDict(extra="forbid")
@@ -26,7 +25,7 @@ class UsuarioNuevo(BaseModel):
     _username = field_validator("username")(validar_username)
 
 
-class CambiosUsuario(BaseModel):
+class CambiosUsuario(Cuerpo):
     """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
 
     model_config = ConfigDict(extra="forbid")
