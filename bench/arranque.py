@@ -111,10 +111,21 @@ class Sonda:
         carga = json.dumps({"modo": self.modo, "rutas": list(self.rutas), "evento": self.evento})
         return [python, *self.banderas, *extra, str(SONDA), carga]
 
-    def medir(self, python: str) -> dict[str, object]:
-        hecho = subprocess.run(  # noqa: S603
-            self.orden(python), env=self.entorno, capture_output=True, text=True, check=False, timeout=60
+    def lanzar(
+        self, python: str, *extra: str, delante: tuple[str, ...] = (), timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        """One run of the probe: `extra` are interpreter flags, `delante` a command that wraps it (valgrind)."""
+        return subprocess.run(  # noqa: S603
+            [*delante, *self.orden(python, *extra)],
+            env=self.entorno,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
         )
+
+    def medir(self, python: str) -> dict[str, object]:
+        hecho = self.lanzar(python)
         if hecho.returncode != 0:
             ultima = (hecho.stderr.strip().splitlines() or ["?"])[-1]
             raise RuntimeError(f"la sonda falló: {ultima}")
@@ -365,14 +376,7 @@ class Arranque:
         """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
         f = next(f for f in self.funciones if f.nombre == nombre)
         sonda = replace(self._sonda_build(f, traza=False) or self._sonda_fuente(f), evento=None)  # init only
-        hecho = subprocess.run(  # noqa: S603
-            sonda.orden(self.python, "-X", "importtime"),
-            env=sonda.entorno,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-        )
+        hecho = sonda.lanzar(self.python, "-X", "importtime")
         filas = []
         for linea in hecho.stderr.splitlines():
             if not linea.startswith("import time:") or "imported package" in linea:
@@ -406,9 +410,9 @@ class Instrucciones:
 
 def contar_instrucciones(valgrind: str, python: str, sonda: Sonda) -> int | str:
     """Runs the probe under valgrind's callgrind (about 50 times slower): its instruction count, or the error."""
-    orden = [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *sonda.orden(python)]
+    callgrind = (valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null")
     try:
-        hecho = subprocess.run(orden, env=sonda.entorno, capture_output=True, text=True, check=False, timeout=600)  # noqa: S603
+        hecho = sonda.lanzar(python, delante=callgrind, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{type(exc).__name__}: {exc}"
     encontrado = re.search(r"Collected : (\d+)", hecho.stderr)

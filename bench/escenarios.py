@@ -366,6 +366,11 @@ class Pisos:
     def _clave(self, pk: str, sk: str) -> dict[str, Any]:
         return {"PK": {"S": pk}, "SK": {"S": sk}}
 
+    def _enlace(self, orden: dict[str, Any], no: str, pk: str) -> dict[str, Any]:
+        """The order's link in the claim's collection, carrying its summary (monitor.service_orders._enlace)."""
+        resumen = {k: v for k, v in orden.items() if k in CAMPOS_RESUMEN}
+        return {**resumen, **self._clave(f"EXP#{no}", pk), "tipo": {"S": "orden_en_expediente"}}
+
     def autorizador(self, id_usuario: int) -> Callable[[int], None]:
         clave = self._clave(f"USUARIO#{id_usuario}", "USUARIO")
         return lambda _i: self.c.get_item(TableName=self.t, Key=clave)
@@ -532,11 +537,7 @@ class Pisos:
                     {
                         "Put": {
                             "TableName": self.t,
-                            "Item": {
-                                **{k: v for k, v in orden.items() if k in CAMPOS_RESUMEN},
-                                **self._clave(f"EXP#{no}", pk),
-                                "tipo": {"S": "orden_en_expediente"},
-                            },
+                            "Item": self._enlace(orden, no, pk),
                             "ConditionExpression": nuevo,
                         }
                     },
@@ -557,7 +558,7 @@ class Pisos:
             leidos = self.c.batch_get_item(
                 RequestItems={self.t: {"Keys": [clave_cliente, self._clave(pk, "OS")], "ConsistentRead": True}}
             )["Responses"][self.t]
-            orden = next((item for item in leidos if item["SK"]["S"] == "OS"), {})
+            orden: dict[str, Any] = next((item for item in leidos if item["SK"]["S"] == "OS"), {})
             cancelacion = {
                 "M": {
                     "fecha": {"S": "2026-01-01T00:00:00.000Z"},
@@ -567,8 +568,6 @@ class Pisos:
                     "client_id": {"S": cliente.client_id},
                 }
             }
-            # The link in the claim's collection carries the order's summary (monitor.service_orders._enlace).
-            enlace = {k: v for k, v in orden.items() if k in CAMPOS_RESUMEN}
             self.c.transact_write_items(
                 TransactItems=[
                     {
@@ -589,9 +588,7 @@ class Pisos:
                         "Put": {
                             "TableName": self.t,
                             "Item": {
-                                **enlace,
-                                **self._clave(f"EXP#{no}", pk),
-                                "tipo": {"S": "orden_en_expediente"},
+                                **self._enlace(orden, no, pk),
                                 "estado": {"S": "Cancelada"},
                                 "cancelacion": cancelacion,
                             },

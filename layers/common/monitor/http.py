@@ -315,8 +315,7 @@ class MonitorResolver(APIGatewayRestResolver):
 def _preparar(ruta: Route) -> None:
     """Builds at init what validating the route needs, so its first request builds nothing: the request
     models it takes (deferred, `monitor.tipos.Cuerpo`), then Powertools' parameters and their TypeAdapters
-    (`dependant`), which reuse those schemas instead of building their own. `body_field` is only read for
-    the OpenAPI document, and costs nothing once `dependant` exists."""
+    (`dependant`), which reuse those schemas instead of building their own."""
     from pydantic import BaseModel
 
     pendientes = list(typing.get_type_hints(ruta.func, include_extras=True).values())
@@ -325,7 +324,7 @@ def _preparar(ruta: Route) -> None:
         pendientes.extend(typing.get_args(tipo))
         if isinstance(tipo, type) and issubclass(tipo, BaseModel) and not tipo.__pydantic_complete__:
             tipo.model_rebuild()
-    _ = ruta.dependant, ruta.body_field
+    _ = ruta.dependant
 
 
 def _tipo_de_contenido(event: Mapping[str, Any]) -> str:
