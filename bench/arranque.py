@@ -42,7 +42,7 @@ BLOQUE = 4  # function probes per floor probe
 VECINOS = 2  # floors on each side that make up a sample's reference (pisos_vecinos)
 # Functions also measured with tracing on and from source (the Tracer and bytecode effects are the same
 # machinery in every function; a sample keeps the run within its time budget).
-MUESTRA = ("authorizer", "health", "auth_login", "expedientes_update", "service_orders_create")
+MUESTRA = ("auth_authorizer", "salud", "auth_login", "expedientes_update", "ordenes_receive")
 # A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
 PILA = "(piso + validación)"
 # Counted in instructions too (callgrind): exact where time is noisy, so a change's effect is not a guess.
@@ -155,7 +155,7 @@ class Medidas:
 
 
 def objetivo(funcion: str) -> float:
-    return OBJETIVO_AUTORIZADOR if funcion == "authorizer" else OBJETIVO
+    return OBJETIVO_AUTORIZADOR if funcion == "auth_authorizer" else OBJETIVO
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from bench.dynamo import Llamada, Observador
-from monitor import keys
-from monitor.service_orders import CAMPOS_RESUMEN
+from monitor.core import keys
+from monitor.ordenes.campos import CAMPOS_RESUMEN
 from tools import aws_local, eventos, funciones
 
 Evento = dict[str, Any]
@@ -142,13 +142,14 @@ class Banco:
         from botocore.config import Config
 
         boto3.setup_default_session(region_name=aws_local.REGION)
-        from monitor import semilla, tabla
-        from monitor.settings import settings
+        from monitor.core import table
+        from monitor.core.settings import settings
+        from monitor.usuarios import semilla
 
         settings.cache_clear()
         semilla.sembrar("admin", "admin-" + uuid.uuid4().hex)
         self.tabla = settings().tabla
-        self.cliente_capa = tabla.cliente()
+        self.cliente_capa = table.cliente()
         self.observador = Observador()
         self.observador.instalar_scan(self.cliente_capa)
         # The floor's client is configured like the layer's (monitor.tabla.cliente), only bare.
@@ -243,8 +244,9 @@ class Integracion:
 
 
 def crear_personal(banco: Banco) -> Personal:
-    from monitor import usuarios
-    from monitor.auth import Rol, emitir_token
+    from monitor.auth.tokens import emitir_token
+    from monitor.usuarios import servicio as usuarios
+    from monitor.usuarios.campos import Rol
 
     username = f"bench-op-{uuid.uuid4().hex[:6]}"
     password = "clave-" + uuid.uuid4().hex[:12]
@@ -255,8 +257,9 @@ def crear_personal(banco: Banco) -> Personal:
 
 
 def crear_integracion() -> Integracion:
-    from monitor import clientes
-    from monitor.auth import Rol, emitir_token
+    from monitor.auth import clientes
+    from monitor.auth.tokens import emitir_token
+    from monitor.usuarios.campos import Rol
 
     item = clientes.crear(nombre="Aseguradora de banco", id_aseguradora=1, exigir_firma=True)
     token = emitir_token(
@@ -633,8 +636,8 @@ def _pendientes(motivo: str) -> list[Grupo]:
         ("PUT", "expedientes_update"),
         ("GET lista", "expedientes_list"),
         ("PATCH estado", "expedientes_estado"),
-        ("POST /serviceOrders", "service_orders_create"),
-        ("cancel", "service_orders_cancel"),
+        ("POST /serviceOrders", "ordenes_receive"),
+        ("cancel", "ordenes_cancel"),
     )
     return [Grupo([Escenario(n, f, lambda _i: {}, set(), lambda _i: None, pendiente=motivo)]) for n, f in nombres]
 
@@ -647,7 +650,7 @@ def grupos(banco: Banco) -> list[Grupo]:
     evento_aut = eventos.evento_autorizador(f"Bearer {op.token}", "GET", "/api/expedientes")
     login = banco.evento("POST", "/api/auth/login", cuerpo={"usuario": op.username, "password": op.password})
     resultado = [
-        Grupo([Escenario("authorizer", "authorizer", lambda _i: evento_aut, {200}, pisos.autorizador(op.id))]),
+        Grupo([Escenario("authorizer", "auth_authorizer", lambda _i: evento_aut, {200}, pisos.autorizador(op.id))]),
         Grupo([Escenario("login", "auth_login", lambda _i: login, {200}, pisos.login(op), kdf=kdf(op))]),
     ]
     if not existe("expedientes_create"):
@@ -671,8 +674,8 @@ def _fixtures(banco: Banco, op: Personal, cliente: Integracion) -> dict[str, str
     if existe("expedientes_estado"):
         cambiar_estado(banco, op, nos["DET"], "Restauracion")
         cambiar_estado(banco, op, nos["DET"], "Ingreso")
-    if existe("service_orders_create"):
-        banco.llamar("service_orders_create", evento_orden(banco, cliente, banco.nuevo_id(), nos["DET"]), {201})
+    if existe("ordenes_receive"):
+        banco.llamar("ordenes_receive", evento_orden(banco, cliente, banco.nuevo_id(), nos["DET"]), {201})
     return nos
 
 
@@ -738,11 +741,9 @@ def _grupo_ordenes(banco: Banco, cliente: Integracion, nos: dict[str, str], piso
         limpieza.coleccion(nos["OSP"], "OS#")
 
     crear = Escenario(
-        "POST /serviceOrders", "service_orders_create", evento_creacion, {201}, pisos.recepcion(cliente, nos["OSP"])
+        "POST /serviceOrders", "ordenes_receive", evento_creacion, {201}, pisos.recepcion(cliente, nos["OSP"])
     )
-    cancelar = Escenario(
-        "cancel", "service_orders_cancel", evento_cancelar, {200}, pisos.cancelacion(cliente, nos["OSP"])
-    )
+    cancelar = Escenario("cancel", "ordenes_cancel", evento_cancelar, {200}, pisos.cancelacion(cliente, nos["OSP"]))
     return Grupo([crear, cancelar], limpiar)
 
 

@@ -92,7 +92,7 @@ def _funcion(modulo: str, evento: str | None) -> dict[str, object]:
     app = importlib.import_module(modulo)
     t1 = time.perf_counter()
     try:
-        tabla = importlib.import_module("monitor.tabla")
+        tabla = importlib.import_module("monitor.core.table")
     except ImportError:
         tabla = None
     if tabla is not None and hasattr(tabla, "cliente"):

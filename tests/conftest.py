@@ -49,9 +49,12 @@ def _despachar(event_name: str, **kwargs: Any) -> None:
 boto3.DEFAULT_SESSION.events.register("before-call.dynamodb.Scan", _prohibir_scan)  # type: ignore[union-attr]
 boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", _despachar)  # type: ignore[union-attr]
 
-from monitor import semilla, usuarios  # noqa: E402
-from monitor.auth import Principal, Rol, emitir_token  # noqa: E402
-from monitor.settings import settings  # noqa: E402
+from monitor.auth.roles import Principal  # noqa: E402
+from monitor.auth.tokens import emitir_token  # noqa: E402
+from monitor.core.settings import settings  # noqa: E402
+from monitor.usuarios import semilla  # noqa: E402
+from monitor.usuarios import servicio as usuarios  # noqa: E402
+from monitor.usuarios.campos import Rol  # noqa: E402
 
 settings.cache_clear()
 ADMIN_USER = "admin"

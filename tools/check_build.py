@@ -47,8 +47,8 @@ def revisar(arquitectura: str) -> list[str]:
         errores.append(f"La capa incluye {prohibido}, que no debe enviarse")
     if not (capa / "monitor" / "__init__.py").is_file():
         errores.append("La capa no incluye el paquete monitor")
-    fuentes = list((capa / "monitor").glob("*.py"))
-    compilados = list((capa / "monitor" / "__pycache__").glob("*.cpython-313.pyc"))
+    fuentes = list((capa / "monitor").rglob("*.py"))
+    compilados = list((capa / "monitor").rglob("__pycache__/*.cpython-313.pyc"))
     if len(compilados) < len(fuentes):
         errores.append(f"Bytecode incompleto en monitor: {len(compilados)} .pyc para {len(fuentes)} .py")
     peso = tamano(capa)

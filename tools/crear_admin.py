@@ -90,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["MONITOR_TABLE"] = str(tabla)
     # Settings require it; creating users never signs anything.
     os.environ.setdefault("MONITOR_JWT_SECRET_ID", str(salidas.get("SigningSecretArn", "sin-uso")))
-    from monitor import semilla
-    from monitor import tabla as acceso
-    from monitor.settings import settings
+    from monitor.core import table as acceso
+    from monitor.core.settings import settings
+    from monitor.usuarios import semilla
 
     settings.cache_clear()
     acceso.cliente.cache_clear()

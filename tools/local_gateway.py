@@ -535,7 +535,7 @@ def aprovisionar(local: aws_local.AwsLocal) -> None:
 
 def sembrar() -> str:
     """Insurer catalog and administrator. A generated password is printed here, once."""
-    from monitor import semilla
+    from monitor.usuarios import semilla
 
     usuario = os.environ.get("MONITOR_ADMIN_USER") or "admin"
     password = os.environ.get("MONITOR_ADMIN_PASSWORD")

@@ -14,7 +14,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
-from monitor import http
 from tools import funciones
 from tools.plantilla import Ruta
 
@@ -22,9 +21,6 @@ TITULO = "Monitor API"
 VERSION = "1.0.0"
 ESQUEMA_TOKEN = "bearerAuth"
 NO_IMPLEMENTADA = "x-monitor-no-implementada"
-
-# API Gateway itself answers this on every protected route (the template's gateway responses).
-_RESPUESTA_401 = http.documentar("Error", "Token requerido, o inválido o expirado (respuesta de API Gateway)")
 
 _ASSETS_SWAGGER = Path(swagger_ui.__file__).parent
 ASSETS = {
@@ -58,8 +54,6 @@ def documento(rutas: Iterable[Ruta]) -> dict[str, Any]:
         if not operacion:
             operacion.update(_sin_implementar(ruta))
         operacion["security"] = [] if ruta.publica else [{ESQUEMA_TOKEN: []}]
-        if not ruta.publica:
-            operacion.setdefault("responses", {}).setdefault("401", _RESPUESTA_401)
     return doc
 
 

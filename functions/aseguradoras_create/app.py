@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import aseguradoras
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.modelos_aseguradora import AseguradoraNueva
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.aseguradoras import servicio as aseguradoras
+from monitor.aseguradoras.modelos import AseguradoraNueva
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la aseguradora")
 
@@ -18,12 +18,9 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la aseg
     "/api/aseguradoras",
     summary="Crear aseguradora",
     responses={
-        201: documentar("Aseguradora", "Aseguradora creada"),
+        201: documentar("aseguradoras.Aseguradora", "Aseguradora creada"),
         400: documentar("Error", "Datos inválidos"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
         409: documentar("Error", "Ya existe una aseguradora con ese nombre"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def crear(datos: Annotated[AseguradoraNueva, Body()]) -> Response[str]:

@@ -4,10 +4,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import aseguradoras
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.aseguradoras import servicio as aseguradoras
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar aseguradoras", validacion=False)
 
@@ -16,10 +16,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar ase
     "/api/aseguradoras",
     summary="Catálogo de aseguradoras",
     responses={
-        200: documentar("ListaAseguradoras", "Todas las aseguradoras (next_cursor siempre null)"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
-        503: documentar("Error", "Servicio no disponible"),
+        200: documentar("aseguradoras.ListaAseguradoras", "Todas las aseguradoras (next_cursor siempre null)"),
     },
 )
 def listar() -> Response[str]:

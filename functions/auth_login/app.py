@@ -4,12 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import auth, login
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth import sesion, tokens
+from monitor.auth.modelos import Credenciales
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
 
-auth.precargar_tokens()
+tokens.precargar_tokens()
 app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesión")
 
 
@@ -17,15 +18,14 @@ app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesió
     "/api/auth/login",
     summary="Iniciar sesión",
     responses={
-        200: documentar("Sesion", "Token de sesión y datos del usuario"),
+        200: documentar("auth.Sesion", "Token de sesión y datos del usuario"),
         400: documentar("Error", "Cuerpo inválido"),
         401: documentar("Error", "Usuario o contraseña incorrectos"),
         429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
-def iniciar_sesion(credenciales: Annotated[login.Credenciales, Body()]) -> Response[str]:
-    return respuesta(login.iniciar_sesion(credenciales), headers={"Cache-Control": "no-store"})
+def iniciar_sesion(credenciales: Annotated[Credenciales, Body()]) -> Response[str]:
+    return respuesta(sesion.iniciar_sesion(credenciales), headers={"Cache-Control": "no-store"})
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

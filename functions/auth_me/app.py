@@ -4,10 +4,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import usuarios
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth import sesion
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar el usuario", validacion=False)
 
@@ -16,15 +16,12 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar 
     "/api/auth/me",
     summary="Usuario autenticado",
     responses={
-        200: documentar("Usuario", "El usuario que llama"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
+        200: documentar("usuarios.Usuario", "El usuario que llama"),
         404: documentar("Error", "Usuario no encontrado"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def yo() -> Response[str]:
-    return respuesta(usuarios.yo(app.principal))
+    return respuesta(sesion.yo(app.principal))
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

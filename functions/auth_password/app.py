@@ -5,13 +5,14 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import auth, login
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth import sesion, tokens
+from monitor.auth.modelos import CambioPassword
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
 
-auth.precargar_tokens()
+tokens.precargar_tokens()
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la contraseña")
 
 
@@ -19,17 +20,14 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la
     "/api/auth/password",
     summary="Cambiar la contraseña propia",
     responses={
-        200: documentar("TokenRenovado", "Contraseña cambiada; token nuevo (los demás quedan revocados)"),
+        200: documentar("auth.Token", "Contraseña cambiada; token nuevo (los demás quedan revocados)"),
         400: documentar("Error", "Cuerpo inválido o contraseña actual incorrecta"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
         409: documentar("Error", "El usuario cambió durante la operación"),
         429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
-def cambiar_password(datos: Annotated[login.CambioPassword, Body()]) -> Response[str]:
-    return respuesta(login.cambiar_password(app.principal, datos), headers={"Cache-Control": "no-store"})
+def cambiar_password(datos: Annotated[CambioPassword, Body()]) -> Response[str]:
+    return respuesta(sesion.cambiar_password(app.principal, datos), headers={"Cache-Control": "no-store"})
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

@@ -9,11 +9,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import auth, clientes
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth import clientes, tokens
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 
-auth.precargar_tokens()
+tokens.precargar_tokens()
 app = MonitorResolver(roles=None, error_interno="Error interno al emitir el token")
 
 
@@ -27,12 +27,11 @@ app = MonitorResolver(roles=None, error_interno="Error interno al emitir el toke
     ),
     responses={
         200: documentar(
-            ("TokenCliente", "TokenOAuth"),
+            ("auth.Token", "auth.TokenOAuth"),
             "JSON: {token, expires_in}; formulario OAuth: {access_token, token_type, expires_in}",
         ),
         400: documentar("Error", "Cuerpo inválido o grant_type no soportado"),
         401: documentar("Error", "Credenciales de cliente inválidas"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def emitir_token() -> Response[str]:

@@ -4,10 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import evidencias
-from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.evidencias import servicio as evidencias
+from monitor.expedientes.campos import no_siniestro_valido
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al confirmar la evidencia", validacion=False)
 
@@ -17,12 +18,10 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al conf
     summary="Confirmar la carga de una evidencia",
     description="Comprueba el objeto en S3 (tipo y tamaño). Confirmar de nuevo una evidencia Subida la devuelve igual.",
     responses={
-        200: documentar("Evidencia", "Evidencia Subida"),
+        200: documentar("evidencias.Evidencia", "Evidencia Subida"),
         400: documentar("Error", "El archivo no es del tipo declarado o excede el máximo; se eliminó"),
-        403: documentar("Error", "Acceso restringido a administradores y operadores"),
         404: documentar("Error", "Evidencia no encontrada"),
         409: documentar("Error", "El archivo aún no se ha subido"),
-        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def confirmar(no_siniestro: str, id: str) -> Response[str]:

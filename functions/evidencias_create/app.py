@@ -4,12 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import evidencias
-from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
-from monitor.modelos_evidencia import SolicitudCarga
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
+from monitor.evidencias import servicio as evidencias
+from monitor.evidencias.modelos import EvidenciaNueva
+from monitor.expedientes.campos import no_siniestro_valido
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al solicitar la carga de la evidencia")
 
@@ -19,14 +20,12 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al soli
     summary="Solicitar la URL para subir una evidencia",
     description="Firma un formulario POST de S3 (15 min, tipo y tamaño fijados). Después de subir, confirme.",
     responses={
-        201: documentar("CargaSolicitada", "Evidencia Pendiente y formulario de carga"),
+        201: documentar("evidencias.CargaSolicitada", "Evidencia Pendiente y formulario de carga"),
         400: documentar("Error", "Datos inválidos (tipo de archivo, tamaño)"),
-        403: documentar("Error", "Acceso restringido a administradores y operadores"),
         404: documentar("Error", "Expediente no encontrado"),
-        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
-def solicitar(no_siniestro: str, solicitud: Annotated[SolicitudCarga, Body()]) -> Response[str]:
+def solicitar(no_siniestro: str, solicitud: Annotated[EvidenciaNueva, Body()]) -> Response[str]:
     carga = evidencias.solicitar(no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario)
     return respuesta(carga, 201)
 

@@ -4,10 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import evidencias
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.evidencias import servicio as evidencias
+from monitor.expedientes.campos import no_siniestro_valido
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la evidencia", validacion=False)
 
@@ -16,10 +17,8 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la e
     "/api/expedientes/<no_siniestro>/evidencias/<id>",
     summary="Eliminar una evidencia",
     responses={
-        200: documentar("EvidenciaEliminada", "Evidencia eliminada"),
-        403: documentar("Error", "Acceso restringido a administradores"),
+        200: documentar("Eliminado", "Evidencia eliminada"),
         404: documentar("Error", "Evidencia no encontrada"),
-        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def eliminar(no_siniestro: str, id: str) -> Response[str]:

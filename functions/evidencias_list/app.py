@@ -4,11 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import evidencias
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, no_siniestro_valido, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Query
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Query
+from monitor.evidencias import servicio as evidencias
+from monitor.expedientes.campos import no_siniestro_valido
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las evidencias")
 
@@ -18,11 +19,9 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
     summary="Evidencias de un expediente",
     description="Las pendientes cuyo formulario venció aparecen como Expirada, sin URL.",
     responses={
-        200: documentar("PaginaEvidencias", "Página de evidencias"),
+        200: documentar("evidencias.PaginaEvidencias", "Página de evidencias"),
         400: documentar("Error", "Parámetros inválidos (limit, cursor)"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
         404: documentar("Error", "Expediente no encontrado"),
-        503: documentar("Error", "Servicio no disponible temporalmente"),
     },
 )
 def listar(

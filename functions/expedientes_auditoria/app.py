@@ -4,12 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import auditoria, expedientes
-from monitor.auth import ADMIN_OPERADOR
-from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Query
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.cursors import LIMITE_POR_DEFECTO
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Query
+from monitor.expedientes import auditoria
+from monitor.expedientes.campos import de_ruta
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obtener la auditoría")
 
@@ -18,9 +19,8 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obte
     "/api/expedientes/<no_siniestro>/auditoria",
     summary="Auditoría de cambios de un expediente",
     responses={
-        200: documentar("PaginaAuditoria", "Una entrada por escritura, la más reciente primero"),
+        200: documentar("expedientes.PaginaAuditoria", "Una entrada por escritura, la más reciente primero"),
         400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),
-        403: documentar("Error", "Acceso restringido a administradores y operadores"),
         404: documentar("Error", "Expediente no encontrado"),
     },
 )
@@ -29,7 +29,7 @@ def listar(
     limit: Annotated[int, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
-    return respuesta(auditoria.listar(expedientes.de_ruta(no_siniestro), limite=limit, cursor=cursor))
+    return respuesta(auditoria.listar(de_ruta(no_siniestro), limite=limit, cursor=cursor))
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

@@ -4,13 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import expedientes
-from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.metricas import Metrica
-from monitor.modelos_expediente import CrearExpediente
-from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.metrics import Metrica
+from monitor.core.observability import CORRELACION_REST, contar, logger, metrics, tracer
+from monitor.core.params import Body
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.modelos import ExpedienteNuevo
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crear expediente")
 
@@ -19,14 +19,12 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crea
     "/api/expedientes",
     summary="Crear un expediente",
     responses={
-        201: documentar("Expediente", "El expediente creado, en estado Ingreso"),
+        201: documentar("expedientes.Expediente", "El expediente creado, en estado Ingreso"),
         400: documentar("ErrorValidacion", "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
-        403: documentar("Error", "Acceso restringido a administradores y operadores"),
         409: documentar("Error", "Ya existe un expediente con ese No. Siniestro"),
-        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
-def crear(datos: Annotated[CrearExpediente, Body()]) -> Response[str]:
+def crear(datos: Annotated[ExpedienteNuevo, Body()]) -> Response[str]:
     creado = expedientes.crear(datos, app.principal)
     contar(Metrica.EXPEDIENTE_CREADO)
     return respuesta(creado, 201, headers={"ETag": expedientes.etag(creado)})

@@ -7,10 +7,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import expedientes
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import de_ruta
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar expediente", validacion=False)
 
@@ -21,13 +22,11 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar expe
     responses={
         200: documentar("Eliminado", "El No. Siniestro eliminado"),
         400: documentar("Error", "No. Siniestro requerido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
         404: documentar("Error", "Expediente no encontrado"),
-        503: documentar("Error", "DynamoDB o S3 no disponible (Retry-After)"),
     },
 )
 def eliminar(no_siniestro: str) -> Response[str]:
-    no = expedientes.de_ruta(no_siniestro)
+    no = de_ruta(no_siniestro)
     expedientes.eliminar(no)
     return respuesta({"eliminado": no})
 

@@ -4,12 +4,14 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import estados, expedientes
-from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.modelos_expediente import CambioEstado
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
+from monitor.expedientes import estados
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import de_ruta
+from monitor.expedientes.modelos import CambioEstado
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al cambiar el estado del expediente")
 
@@ -18,17 +20,16 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
     "/api/expedientes/<no_siniestro>/estado",
     summary="Cambiar el estado de un expediente",
     responses={
-        200: documentar("Expediente", "El expediente en su nuevo estado"),
+        200: documentar("expedientes.Expediente", "El expediente en su nuevo estado"),
         400: documentar("ErrorValidacion", "Estado desconocido"),
         403: documentar("Error", "Rol sin acceso, o reabrir Salida sin ser administrador"),
         404: documentar("Error", "Expediente no encontrado"),
         409: documentar("Error", "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
-        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:
-    item = estados.cambiar(expedientes.de_ruta(no_siniestro), datos.estado, app.principal)
-    return respuesta(expedientes.publica(item), headers={"ETag": expedientes.etag(item)})
+    item = estados.cambiar(de_ruta(no_siniestro), datos.estado, app.principal)
+    return respuesta(expedientes.a_respuesta(item), headers={"ETag": expedientes.etag(item)})
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

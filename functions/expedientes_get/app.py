@@ -4,10 +4,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import expedientes
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import de_ruta
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener expediente", validacion=False)
 
@@ -16,15 +17,15 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener ex
     "/api/expedientes/<no_siniestro>",
     summary="Detalle de un expediente",
     responses={
-        200: documentar("DetalleExpediente", "Expediente, aseguradora, historial de estados y órdenes de servicio"),
+        200: documentar(
+            "expedientes.DetalleExpediente", "Expediente, aseguradora, historial de estados y órdenes de servicio"
+        ),
         400: documentar("Error", "No. Siniestro requerido"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
         404: documentar("Error", "Expediente no encontrado"),
-        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def obtener(no_siniestro: str) -> Response[str]:
-    cuerpo, etag = expedientes.detalle(expedientes.de_ruta(no_siniestro))
+    cuerpo, etag = expedientes.detalle(de_ruta(no_siniestro))
     return respuesta(cuerpo, headers={"ETag": etag})
 
 

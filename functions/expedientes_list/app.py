@@ -4,13 +4,13 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import expedientes
-from monitor.auth import PERSONAL
-from monitor.campos import Estado
-from monitor.cursores import LIMITE_POR_DEFECTO
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Query
+from monitor.auth.roles import PERSONAL
+from monitor.core.cursors import LIMITE_POR_DEFECTO
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Query
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import Estado
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar expedientes")
 
@@ -19,10 +19,8 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar exp
     "/api/expedientes",
     summary="Listar expedientes",
     responses={
-        200: documentar("PaginaExpedientes", "Una página de expedientes y el cursor de la siguiente"),
+        200: documentar("expedientes.PaginaExpedientes", "Una página de expedientes y el cursor de la siguiente"),
         400: documentar("ErrorValidacion", "Filtro, límite o cursor inválido"),
-        403: documentar("Error", "Acceso restringido a usuarios del taller"),
-        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
 def listar(

@@ -4,13 +4,14 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import expedientes
-from monitor.auth import ADMIN_OPERADOR
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.metricas import Metrica
-from monitor.modelos_expediente import ActualizarExpediente
-from monitor.observability import CORRELACION_REST, contar, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth.roles import ADMIN_OPERADOR
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.metrics import Metrica
+from monitor.core.observability import CORRELACION_REST, contar, logger, metrics, tracer
+from monitor.core.params import Body
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import de_ruta
+from monitor.expedientes.modelos import CambiosExpediente
 
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actualizar expediente")
 
@@ -19,21 +20,19 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actu
     "/api/expedientes/<no_siniestro>",
     summary="Actualizar un expediente (parcial)",
     responses={
-        200: documentar("Expediente", "El expediente completo tal como quedó guardado (cabecera ETag)"),
+        200: documentar("expedientes.Expediente", "El expediente completo tal como quedó guardado (cabecera ETag)"),
         400: documentar("ErrorValidacion", "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
-        403: documentar("Error", "Acceso restringido a administradores y operadores"),
         404: documentar("Error", "Expediente no encontrado"),
         412: documentar("Error", "If-Match no coincide con la versión actual"),
-        503: documentar("Error", "DynamoDB no disponible (Retry-After)"),
     },
 )
-def actualizar(no_siniestro: str, datos: Annotated[ActualizarExpediente, Body()]) -> Response[str]:
+def actualizar(no_siniestro: str, datos: Annotated[CambiosExpediente, Body()]) -> Response[str]:
     item, cambio = expedientes.actualizar(
-        expedientes.de_ruta(no_siniestro), datos, app.principal, si_coincide=app.cabecera("If-Match")
+        de_ruta(no_siniestro), datos, app.principal, si_coincide=app.cabecera("If-Match")
     )
     if cambio:
         contar(Metrica.EXPEDIENTE_ACTUALIZADO)
-    return respuesta(expedientes.publica(item), headers={"ETag": expedientes.etag(item)})
+    return respuesta(expedientes.a_respuesta(item), headers={"ETag": expedientes.etag(item)})
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import service_orders
-from monitor.auth import PERSONAL
-from monitor.campos import INT32_MAX
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Path
+from monitor.auth.roles import PERSONAL
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Path
+from monitor.ordenes import consultas
+from monitor.ordenes.campos import INT32_MAX
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar la orden de servicio")
 
@@ -19,16 +19,15 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar 
     summary="Una orden de servicio con sus piezas",
     tags=["Órdenes de servicio"],
     responses={
-        200: documentar("OrdenServicio", "La orden tal como se recibió, con número, estado y cancelación"),
+        200: documentar("ordenes.OrdenServicio", "La orden tal como se recibió, con número, estado y cancelación"),
         400: documentar("ErrorValidacion", "serviceOrderId no es un entero válido"),
-        403: documentar("Error", "Solo usuarios del taller"),
         404: documentar("Error", "Orden de servicio no encontrada"),
     },
 )
 def obtener(
     serviceOrderId: Annotated[int, Path(ge=1, le=INT32_MAX)],
 ) -> Response[str]:
-    return respuesta(service_orders.obtener(serviceOrderId))
+    return respuesta(consultas.obtener(serviceOrderId))
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

@@ -4,11 +4,12 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import cursores, service_orders
-from monitor.auth import PERSONAL
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Query
+from monitor.auth.roles import PERSONAL
+from monitor.core import cursors
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Query
+from monitor.ordenes import consultas
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las órdenes de servicio")
 
@@ -18,18 +19,17 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
     summary="Órdenes de servicio recibidas",
     tags=["Órdenes de servicio"],
     responses={
-        200: documentar("PaginaOrdenes", "Una página de resúmenes, la más reciente primero"),
+        200: documentar("ordenes.PaginaOrdenes", "Una página de resúmenes, la más reciente primero"),
         400: documentar("ErrorValidacion", "Filtro, límite o cursor inválido"),
-        403: documentar("Error", "Solo usuarios del taller"),
     },
 )
 def listar(
     estado: Annotated[Literal["Recibida", "Cancelada"] | None, Query()] = None,
     no_siniestro: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=cursores.LIMITE_MAXIMO)] = cursores.LIMITE_POR_DEFECTO,
+    limit: Annotated[int, Query(ge=1, le=cursors.LIMITE_MAXIMO)] = cursors.LIMITE_POR_DEFECTO,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
-    pagina = service_orders.listar(
+    pagina = consultas.listar(
         estado=estado, no_siniestro=(no_siniestro or "").strip() or None, limite=limit, cursor=cursor
     )
     return respuesta(pagina)

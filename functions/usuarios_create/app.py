@@ -4,12 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import usuarios
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.modelos_usuario import UsuarioNuevo
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body
+from monitor.usuarios import servicio as usuarios
+from monitor.usuarios.modelos import UsuarioNuevo
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear el usuario")
 
@@ -18,12 +18,9 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear el usua
     "/api/usuarios",
     summary="Crear usuario",
     responses={
-        201: documentar("Usuario", "Usuario creado"),
+        201: documentar("usuarios.Usuario", "Usuario creado"),
         400: documentar("Error", "Datos inválidos"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
         409: documentar("Error", "Ya existe un usuario con ese nombre de usuario"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def crear(datos: Annotated[UsuarioNuevo, Body()]) -> Response[str]:

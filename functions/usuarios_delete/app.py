@@ -4,11 +4,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import usuarios
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Path
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Path
+from monitor.usuarios import servicio as usuarios
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el usuario")
 
@@ -17,17 +17,14 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el
     "/api/usuarios/<id>",
     summary="Desactivar usuario",
     responses={
-        200: documentar("Usuario", "El usuario, ya inactivo"),
+        200: documentar("usuarios.Usuario", "El usuario, ya inactivo"),
         400: documentar("Error", "id no entero"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
         404: documentar("Error", "Usuario no encontrado"),
         409: documentar("Error", "Un administrador no puede desactivarse a sí mismo"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def desactivar(id: Annotated[int, Path(ge=1, le=10**12)]) -> Response[str]:
-    desactivado = usuarios.desactivar(id, app.principal)
+    desactivado = usuarios.desactivar(id, app.principal.id_usuario)
     logger.info("Usuario desactivado", extra={"id_usuario": id})
     return respuesta(desactivado)
 

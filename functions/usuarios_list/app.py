@@ -4,11 +4,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import usuarios
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Query
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Query
+from monitor.usuarios import servicio as usuarios
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar usuarios")
 
@@ -17,11 +17,8 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar usuari
     "/api/usuarios",
     summary="Listar usuarios",
     responses={
-        200: documentar("ListaUsuarios", "Una página de usuarios"),
+        200: documentar("usuarios.ListaUsuarios", "Una página de usuarios"),
         400: documentar("Error", "limit o cursor inválidos"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def listar(

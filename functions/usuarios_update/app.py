@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor import usuarios
-from monitor.auth import ADMIN
-from monitor.http import MonitorResolver, Response, documentar, respuesta
-from monitor.modelos_usuario import CambiosUsuario
-from monitor.observability import CORRELACION_REST, logger, metrics, tracer
-from monitor.parametros import Body, Path
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.core.params import Body, Path
+from monitor.usuarios import servicio as usuarios
+from monitor.usuarios.modelos import CambiosUsuario
 
 app = MonitorResolver(roles=ADMIN, error_interno="Error interno al actualizar el usuario")
 
@@ -20,17 +20,14 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al actualizar el
     "/api/usuarios/<id>",
     summary="Actualizar usuario",
     responses={
-        200: documentar("Usuario", "El usuario como quedó"),
+        200: documentar("usuarios.Usuario", "El usuario como quedó"),
         400: documentar("Error", "Datos inválidos o id no entero"),
-        401: documentar("Error", "Token requerido o inválido"),
-        403: documentar("Error", "Acceso restringido a administradores"),
         404: documentar("Error", "Usuario no encontrado"),
         409: documentar("Error", "Un administrador no puede desactivarse ni quitarse el rol a sí mismo"),
-        503: documentar("Error", "Servicio no disponible"),
     },
 )
 def actualizar(id: Annotated[int, Path(ge=1, le=10**12)], cambios: Annotated[CambiosUsuario, Body()]) -> Response[str]:
-    actualizado = usuarios.actualizar(id, cambios, app.principal)
+    actualizado = usuarios.actualizar(id, cambios, app.principal.id_usuario)
     logger.info("Usuario actualizado", extra={"id_usuario": id, "campos": sorted(cambios.model_fields_set)})
     return respuesta(actualizado)
 

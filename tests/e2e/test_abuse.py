@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from monitor.auth import Rol
+from monitor.usuarios.campos import Rol
 from tests.conftest import Llamante
 from tests.e2e.resumen import anotar
 from tests.handlers.test_service_orders_apoyo import crear_cliente, orden, texto
@@ -101,8 +101,8 @@ def test_more_items_than_the_bound_is_400_and_nothing_is_stored(api: Any) -> Non
 
 
 def _staff_token() -> str:
-    from monitor import usuarios
-    from monitor.auth import emitir_token
+    from monitor.auth.tokens import emitir_token
+    from monitor.usuarios import servicio as usuarios
 
     item = usuarios.crear(
         nombre="Lector", username=f"lector-{id(object())}", password="clave-segura-1", rol=Rol.TECNICO

@@ -14,9 +14,10 @@ from typing import Any
 import jwt
 import pytest
 
-from monitor import clientes
-from monitor.auth import Rol, claves_firma
-from monitor.settings import settings
+from monitor.auth import clientes
+from monitor.core.settings import settings
+from monitor.core.signing import claves_firma
+from monitor.usuarios.campos import Rol
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:No application metrics to publish")]
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from monitor import jsoncodec, keys, tabla
-from monitor.auth import Rol
+from monitor.core import jsoncodec, keys, table
+from monitor.usuarios.campos import Rol
 from tests.conftest import Llamante
 from tests.e2e.resumen import anotar
 from tests.handlers.test_service_orders_apoyo import crear_cliente, orden, texto
@@ -139,7 +139,7 @@ def crear_expediente(api: Any, token: str, no_siniestro: str) -> None:
 
 
 def items_de(no_siniestro: str, prefijo: str) -> list[dict[str, Any]]:
-    return tabla.query_todo(
+    return table.query_todo(
         "PK = :pk AND begins_with(SK, :sk)",
         {":pk": keys.expediente(no_siniestro)["PK"], ":sk": prefijo},
         consistente=True,
@@ -227,11 +227,11 @@ def test_20_concurrent_deliveries_of_one_order_store_one(api: Any, operador: Lla
     numeros = {r.json()["serviceOrderNumber"] for r in respuestas}
     assert len(numeros) == 1
     sid = int(datos["serviceOrderId"])
-    guardada = tabla.get(keys.orden_servicio(sid), consistente=True)
+    guardada = table.get(keys.orden_servicio(sid), consistente=True)
     assert guardada is not None
     assert guardada["serviceOrderNumber"] in numeros
     assert len(guardada["items"]) == len(datos["items"])
-    numero = tabla.get(keys.numero_orden(guardada["serviceOrderNumber"]), consistente=True)
+    numero = table.get(keys.numero_orden(guardada["serviceOrderNumber"]), consistente=True)
     assert numero is not None
     assert int(numero["serviceOrderId"]) == sid
     enlaces = items_de(no, keys.PREFIJO_ORDEN)
@@ -282,9 +282,9 @@ def test_concurrent_user_creation_with_one_username_gives_one_user(
     estados = Counter(r.status_code for r in respuestas)
     assert estados == Counter({201: 1, 409: 9}), [r.text for r in respuestas]
     creado = next(r.json() for r in respuestas if r.status_code == 201)
-    unico = tabla.get(keys.nombre_usuario(username), consistente=True)
+    unico = table.get(keys.nombre_usuario(username), consistente=True)
     assert unico is not None
     assert int(unico["id"]) == int(creado["id"])
-    usuario = tabla.get(keys.usuario(int(creado["id"])), consistente=True)
+    usuario = table.get(keys.usuario(int(creado["id"])), consistente=True)
     assert usuario is not None
     assert usuario["username"] == username

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import requests
 
-from monitor import almacen, evidencias
-from monitor.auth import Rol
-from monitor.settings import settings
+from monitor.core import storage
+from monitor.core.settings import settings
+from monitor.evidencias import servicio as evidencias
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.e2e
 
@@ -57,12 +58,12 @@ def _subir_por_formulario(carga: dict[str, Any], contenido: bytes, nombre: str =
 
 
 def _existe(clave: str) -> bool:
-    return almacen.cabecera(clave) is not None
+    return storage.cabecera(clave) is not None
 
 
 @pytest.fixture
 def s3() -> Any:
-    return almacen.cliente()
+    return storage.cliente()
 
 
 def test_upload_confirm_list_download_and_delete(

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, tabla
-from monitor.auth import Rol
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.e2e
 
@@ -109,7 +109,7 @@ def test_the_seeds_error_rows_over_http(
     assert (en_blanco.status_code, en_blanco.json()) == (400, {"error": "No. Siniestro requerido"})
     assert json_roto.status_code == 400
     assert json_roto.json()["error"] == "El cuerpo no es JSON válido"
-    guardado = tabla.get(keys.expediente(no), consistente=True)
+    guardado = table.get(keys.expediente(no), consistente=True)
     assert guardado is not None
     assert "color" not in guardado
 
@@ -125,7 +125,7 @@ def test_if_match_over_http(api: Any, operador_http: Any, siniestro: Callable[[]
 
     assert primera.status_code == 200
     assert segunda.status_code == 412
-    assert tabla.get(keys.expediente(no), consistente=True)["color"] == "Rojo"  # type: ignore[index]
+    assert table.get(keys.expediente(no), consistente=True)["color"] == "Rojo"  # type: ignore[index]
 
 
 def test_workflow_audit_comments_and_delete_over_http(
@@ -215,7 +215,7 @@ def test_twenty_concurrent_puts_over_http_lose_nothing(
         estados = list(grupo.map(escribir, campos.items()))
 
     assert estados == ["ok"] * 20, [e for e in estados if e != "ok"]
-    guardado = tabla.get(keys.expediente(no), consistente=True)
+    guardado = table.get(keys.expediente(no), consistente=True)
     assert guardado is not None
     assert {c: guardado.get(c) for c in campos} == campos
     assert int(guardado["version"]) == 21

@@ -32,9 +32,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from monitor import clientes, usuarios
-from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Rol, emitir_token
-from monitor.firmas import CABECERA_FIRMA
+from monitor.auth import clientes
+from monitor.auth.roles import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL
+from monitor.auth.tokens import emitir_token
+from monitor.ordenes.firmas import CABECERA_FIRMA
+from monitor.usuarios import servicio as usuarios
+from monitor.usuarios.campos import Rol
 from tests.e2e.resumen import anotar
 from tests.handlers.test_service_orders_apoyo import orden, texto
 from tools import funciones, openapi_local, plantilla

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 import requests
 
-from monitor import keys, tabla
-from monitor.auth import Rol, emitir_token
+from monitor.auth.tokens import emitir_token
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 from tools import aws_local, plantilla
 from tools.local_gateway import (
     MARCA_SCAN,
@@ -155,7 +156,7 @@ def test_revoked_token_fails_on_the_very_next_request(api: Any, crear_usuario: C
     assert api.request("GET", "/api/aseguradoras", token=usuario.token).status_code != 401
 
     # When the user's token version is bumped (password change, deactivation)
-    tabla.update(keys.usuario(int(usuario.principal.id)), "SET version_token = version_token + :uno", {":uno": 1})
+    table.update(keys.usuario(int(usuario.principal.id)), "SET version_token = version_token + :uno", {":uno": 1})
 
     # Then the same token is refused at once: the local authorizer caches nothing
     respuesta = api.request("GET", "/api/aseguradoras", token=usuario.token)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import requests
 
-from monitor import keys, tabla
-from monitor.auth import Rol
-from monitor.firmas import ascii_dotnet, calcular
+from monitor.core import keys, table
+from monitor.ordenes.firmas import ascii_dotnet, calcular
+from monitor.usuarios.campos import Rol
 from tests.handlers.test_service_orders_apoyo import nuevo_id, orden, orden_guardada, texto
 
 pytestmark = pytest.mark.e2e
@@ -73,8 +73,9 @@ def personal(crear_usuario_modulo: Callable[..., Any]) -> dict[Rol, Any]:
 
 @pytest.fixture(scope="module")
 def crear_usuario_modulo() -> Callable[..., Any]:
-    from monitor import usuarios
-    from monitor.auth import Principal, emitir_token
+    from monitor.auth.roles import Principal
+    from monitor.auth.tokens import emitir_token
+    from monitor.usuarios import servicio as usuarios
     from tests.conftest import Llamante
 
     def crear(rol: Rol) -> Any:
@@ -200,11 +201,11 @@ def test_six_concurrent_duplicates_store_one_order_with_one_number(
     guardada = orden_guardada(datos["serviceOrderId"])
     assert guardada is not None
     assert guardada["serviceOrderNumber"] == numero
-    enlaces, _ = tabla.query(
+    enlaces, _ = table.query(
         "PK = :pk AND begins_with(SK, :os)", {":pk": keys.expediente_pk(datos["insuranceClaimNumber"]), ":os": "OS#"}
     )
     assert [e["serviceOrderNumber"] for e in enlaces] == [numero]
-    assert tabla.get(keys.numero_orden(numero), consistente=True) is not None
+    assert table.get(keys.numero_orden(numero), consistente=True) is not None
 
 
 def test_same_id_with_another_guid_is_409(api: Any, qualitas: Integrador) -> None:

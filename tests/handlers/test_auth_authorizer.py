@@ -14,9 +14,12 @@ import jwt
 import pytest
 from aws_lambda_powertools.utilities import parameters
 
-from monitor import clientes
-from monitor.auth import Rol, claves_firma, emitir_token
-from monitor.settings import settings
+from monitor.auth import clientes
+from monitor.auth.tokens import emitir_token
+from monitor.core import table
+from monitor.core.settings import settings
+from monitor.core.signing import claves_firma
+from monitor.usuarios.campos import Rol
 from tools import eventos, funciones
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -26,10 +29,10 @@ Invocar = Callable[..., dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def autorizador() -> Callable[[str], dict[str, Any]]:
-    modulo = funciones.cargar("authorizer")
+    modulo = funciones.cargar("auth_authorizer")
 
     def autorizar(cabecera: str, metodo: str = "GET", recurso: str = "/api/auth/me") -> dict[str, Any]:
-        return funciones.invocar(modulo, eventos.evento_autorizador(cabecera, metodo, recurso), "authorizer")
+        return funciones.invocar(modulo, eventos.evento_autorizador(cabecera, metodo, recurso), "auth_authorizer")
 
     return autorizar
 
@@ -261,14 +264,13 @@ def test_a_dynamodb_outage_is_an_error_not_a_deny(
     """API Gateway turns an authorizer error into a 5XX; a Deny would tell a valid user their token is bad."""
     from botocore.exceptions import ClientError
 
-    from monitor import tabla
-    from monitor.errors import ServicioNoDisponible
+    from monitor.core.errors import ServicioNoDisponible
 
     class Limitado:
         def get_item(self, **_: Any) -> Any:
             raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "x"}}, "GetItem")
 
-    monkeypatch.setattr(tabla, "cliente", Limitado)
+    monkeypatch.setattr(table, "cliente", Limitado)
 
     with pytest.raises(ServicioNoDisponible):
         autorizador(f"Bearer {operador.token}")

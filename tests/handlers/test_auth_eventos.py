@@ -25,7 +25,7 @@ FUNCIONES = [
     "usuarios_delete",
     "aseguradoras_list",
     "aseguradoras_create",
-    "integraciones_create",
+    "auth_clientes_create",
 ]
 
 
@@ -53,7 +53,7 @@ def test_read_only_events_run(nombre: str) -> None:
 
 
 def test_authorizer_event_is_a_token_event() -> None:
-    evento = _evento("authorizer")
+    evento = _evento("auth_authorizer")
     esperado = eventos.evento_autorizador("Bearer x", "GET", "/api/expedientes")
 
     assert set(evento) == set(esperado)

@@ -10,8 +10,10 @@ import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from monitor import keys, login, tabla
-from monitor.auth import Rol, verificar_token
+from monitor.auth import sesion
+from monitor.auth.tokens import verificar_token
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -103,41 +105,41 @@ def test_wrong_password_unknown_user_and_inactive_user_get_the_same_401(
 def test_a_wrong_password_costs_one_kdf_verification_also_for_unknown_users(
     invocar: Invocar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor import contrasenas
+    from monitor.core import passwords
 
     verificados: list[str] = []
-    original = contrasenas.verificar
-    monkeypatch.setattr(contrasenas, "verificar", lambda p, h: verificados.append(h) or original(p, h))
+    original = passwords.verificar
+    monkeypatch.setattr(passwords, "verificar", lambda p, h: verificados.append(h) or original(p, h))
 
     respuesta = _login(invocar, f"nadie-{uuid.uuid4().hex[:8]}", "x")
 
     assert respuesta["statusCode"] == 401
-    assert verificados == [contrasenas.hash_senuelo()]
+    assert verificados == [passwords.hash_senuelo()]
 
 
 def test_five_failures_throttle_the_username_with_retry_after_and_metric(
     invocar: Invocar, crear_usuario: Callable[..., Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     op = crear_usuario(Rol.OPERADOR)
-    for _ in range(login.MAX_FALLOS):
+    for _ in range(sesion.MAX_FALLOS):
         assert _login(invocar, op.principal.username, "mala-clave")["statusCode"] == 401
-    assert capsys.readouterr().out.count('"LoginFallido":[1.0]') == login.MAX_FALLOS
+    assert capsys.readouterr().out.count('"LoginFallido":[1.0]') == sesion.MAX_FALLOS
 
     # Even the right password is refused while the window lasts.
     bloqueado = _login(invocar, op.principal.username, op.password)
 
     assert bloqueado["statusCode"] == 429
     assert bloqueado["json"] == {"error": "Demasiados intentos fallidos, intente más tarde"}
-    assert 1 <= int(bloqueado["headers"]["Retry-After"]) <= login.VENTANA_SEGUNDOS
-    intentos = tabla.get(keys.intentos_login(op.principal.username), consistente=True)
+    assert 1 <= int(bloqueado["headers"]["Retry-After"]) <= sesion.VENTANA_SEGUNDOS
+    intentos = table.get(keys.intentos_login(op.principal.username), consistente=True)
     assert intentos is not None
-    assert int(intentos["fallos"]) == login.MAX_FALLOS
+    assert int(intentos["fallos"]) == sesion.MAX_FALLOS
     assert int(intentos["expira"]) > 0
 
 
 def test_throttling_also_applies_to_unknown_usernames(invocar: Invocar) -> None:
     nadie = f"nadie-{uuid.uuid4().hex[:8]}"
-    for _ in range(login.MAX_FALLOS):
+    for _ in range(sesion.MAX_FALLOS):
         _login(invocar, nadie, "x")
 
     assert _login(invocar, nadie, "x")["statusCode"] == 429
@@ -147,23 +149,23 @@ def test_an_expired_window_starts_again_and_success_resets_the_counter(
     invocar: Invocar, crear_usuario: Callable[..., Any]
 ) -> None:
     op = crear_usuario(Rol.OPERADOR)
-    for _ in range(login.MAX_FALLOS):
+    for _ in range(sesion.MAX_FALLOS):
         _login(invocar, op.principal.username, "mala-clave")
     # Given the window ended (TTL deletion is lazy, so the item may still be there)
-    tabla.update(keys.intentos_login(op.principal.username), "SET expira = :pasado", {":pasado": 1000})
+    table.update(keys.intentos_login(op.principal.username), "SET expira = :pasado", {":pasado": 1000})
 
     # When a failure comes, it opens a new window of one failure
     assert _login(invocar, op.principal.username, "mala-clave")["statusCode"] == 401
-    assert int(tabla.get(keys.intentos_login(op.principal.username), consistente=True)["fallos"]) == 1  # type: ignore[index]
+    assert int(table.get(keys.intentos_login(op.principal.username), consistente=True)["fallos"]) == 1  # type: ignore[index]
 
     # And a success clears it
     assert _login(invocar, op.principal.username, op.password)["statusCode"] == 200
-    assert tabla.get(keys.intentos_login(op.principal.username), consistente=True) is None
+    assert table.get(keys.intentos_login(op.principal.username), consistente=True) is None
 
 
 def test_failures_below_the_limit_do_not_block(invocar: Invocar, crear_usuario: Callable[..., Any]) -> None:
     op = crear_usuario(Rol.OPERADOR)
-    for _ in range(login.MAX_FALLOS - 1):
+    for _ in range(sesion.MAX_FALLOS - 1):
         _login(invocar, op.principal.username, "mala-clave")
 
     assert _login(invocar, op.principal.username, op.password)["statusCode"] == 200
@@ -199,7 +201,7 @@ def test_non_json_body_is_400(invocar: Invocar) -> None:
 def test_dynamodb_throttling_is_503_not_401(
     invocar: Invocar, admin_credenciales: tuple[str, str], monkeypatch: pytest.MonkeyPatch, limitado: Any
 ) -> None:
-    monkeypatch.setattr(tabla, "cliente", lambda: limitado)
+    monkeypatch.setattr(table, "cliente", lambda: limitado)
 
     respuesta = _login(invocar, *admin_credenciales)
 

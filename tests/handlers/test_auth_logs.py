@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from monitor import keys, tabla
-from monitor.observability import logger
+from monitor.core import keys, table
+from monitor.core.observability import logger
 from tools import eventos, funciones
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -89,7 +89,7 @@ def test_secrets_never_reach_logs_or_other_responses(
 
     # An integration client is created and exchanges its credentials both ways.
     cliente = llamar(
-        "integraciones_create",
+        "auth_clientes_create",
         "POST",
         "/api/integraciones",
         llamante=admin,
@@ -107,12 +107,12 @@ def test_secrets_never_reach_logs_or_other_responses(
     llamar("auth_token", "POST", "/api/auth/token", cuerpo={**credenciales, "client_secret": "mal-" + uuid.uuid4().hex})
 
     # The authorizer sees valid, revoked and forged tokens.
-    autorizador = funciones.cargar("authorizer")
+    autorizador = funciones.cargar("auth_authorizer")
     for token in (token_login, token_nuevo, token_json, token_oauth, admin.token, token_nuevo + "x"):
         funciones.invocar(autorizador, eventos.evento_autorizador(f"Bearer {token}", "GET", "/api/auth/me"))
 
-    item = tabla.get(keys.usuario(int(creado["id"])), consistente=True)
-    cliente_item = tabla.get(keys.cliente(cliente["client_id"]), consistente=True)
+    item = table.get(keys.usuario(int(creado["id"])), consistente=True)
+    cliente_item = table.get(keys.cliente(cliente["client_id"]), consistente=True)
     assert item is not None
     assert cliente_item is not None
     secretos = {
@@ -133,8 +133,8 @@ def test_secrets_never_reach_logs_or_other_responses(
     entregas = {
         "token_login": {"auth_login"},
         "token_nuevo": {"auth_password"},
-        "client_secret": {"integraciones_create"},
-        "hmac_key": {"integraciones_create"},
+        "client_secret": {"auth_clientes_create"},
+        "hmac_key": {"auth_clientes_create"},
         "token_json": {"auth_token"},
         "token_oauth": {"auth_token"},
     }

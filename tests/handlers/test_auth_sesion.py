@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from monitor import keys, login, tabla
-from monitor.auth import Rol, verificar_token
+from monitor.auth import sesion
+from monitor.auth.tokens import verificar_token
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -59,7 +61,7 @@ def test_password_change_returns_a_new_token_and_ends_other_sessions(invocar: In
     assert respuesta["statusCode"] == 200
     assert set(respuesta["json"]) == {"token", "expires_in"}
     assert verificar_token(respuesta["json"]["token"])["ver"] == 2
-    item = tabla.get(keys.usuario(int(operador.principal.id)), consistente=True)
+    item = table.get(keys.usuario(int(operador.principal.id)), consistente=True)
     assert item is not None
     assert item["version_token"] == 2
     # The new password logs in, the old one does not.
@@ -75,12 +77,12 @@ def test_wrong_current_password_is_400_and_changes_nothing(invocar: Invocar, tec
         "error": "Contraseña actual incorrecta",
         "detalles": [{"campo": "password_actual", "mensaje": "No coincide con la contraseña actual"}],
     }
-    assert tabla.get(keys.usuario(int(tecnico.principal.id)), consistente=True)["version_token"] == 1  # type: ignore[index]
+    assert table.get(keys.usuario(int(tecnico.principal.id)), consistente=True)["version_token"] == 1  # type: ignore[index]
     assert _login(invocar, tecnico.principal.username, tecnico.password)["statusCode"] == 200
 
 
 def test_wrong_current_passwords_count_against_the_login_throttle(invocar: Invocar, tecnico: Any) -> None:
-    for _ in range(login.MAX_FALLOS):
+    for _ in range(sesion.MAX_FALLOS):
         assert _cambiar(invocar, tecnico, "no-es-la-actual", "nueva-clave-segura")["statusCode"] == 400
 
     respuesta = _cambiar(invocar, tecnico, tecnico.password, "nueva-clave-segura")
@@ -117,12 +119,12 @@ def test_a_concurrent_change_makes_the_loser_409(
     invocar: Invocar, operador: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone else bumps the version between our read and our conditional write."""
-    from monitor import usuarios
+    from monitor.usuarios import servicio as usuarios
 
     original = usuarios.cambiar_password
 
     def con_carrera(id_usuario: int, nuevo: str, version: int) -> int:
-        tabla.update(keys.usuario(id_usuario), "SET version_token = version_token + :uno", {":uno": 1})
+        table.update(keys.usuario(id_usuario), "SET version_token = version_token + :uno", {":uno": 1})
         return original(id_usuario, nuevo, version)
 
     monkeypatch.setattr(usuarios, "cambiar_password", con_carrera)
@@ -138,7 +140,7 @@ def test_me_is_503_when_dynamodb_throttles(invocar: Invocar, operador: Any, monk
         def get_item(self, **_: Any) -> Any:
             raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "x"}}, "GetItem")
 
-    monkeypatch.setattr(tabla, "cliente", Limitado)
+    monkeypatch.setattr(table, "cliente", Limitado)
 
     respuesta = invocar("auth_me", "GET", "/api/auth/me", llamante=operador)
 
@@ -148,7 +150,7 @@ def test_me_is_503_when_dynamodb_throttles(invocar: Invocar, operador: Any, monk
 def test_a_password_change_retried_after_a_timeout_still_returns_the_new_token(
     invocar: Invocar, operador: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = tabla.cliente()
+    real = table.cliente()
 
     class ReintentoTrasTimeout:
         def __getattr__(self, nombre: str) -> Any:
@@ -158,7 +160,7 @@ def test_a_password_change_retried_after_a_timeout_still_returns_the_new_token(
             real.update_item(**parametros)  # lands, but the answer is "lost"
             return real.update_item(**parametros)  # the retry meets its own version bump
 
-    monkeypatch.setattr(tabla, "cliente", ReintentoTrasTimeout)
+    monkeypatch.setattr(table, "cliente", ReintentoTrasTimeout)
 
     respuesta = _cambiar(invocar, operador, operador.password, "nueva-clave-segura")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, tabla
+from monitor.core import keys, table
 from tests.handlers.test_expedientes_put import FECHA_Z, RUTA, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
@@ -17,7 +17,7 @@ RUTA_COMENTARIO = RUTA_COMENTARIOS + "/{id}"
 
 def comentar(invocar: Invocar, llamante: Any, no: str, cuerpo: Any) -> dict[str, Any]:
     return invocar(
-        "comentarios_create",
+        "expedientes_comentarios_create",
         "POST",
         RUTA_COMENTARIOS,
         llamante=llamante,
@@ -28,12 +28,17 @@ def comentar(invocar: Invocar, llamante: Any, no: str, cuerpo: Any) -> dict[str,
 
 def listar(invocar: Invocar, llamante: Any, no: str, **query: str) -> dict[str, Any]:
     return invocar(
-        "comentarios_list", "GET", RUTA_COMENTARIOS, llamante=llamante, ruta_params={"no_siniestro": no}, query=query
+        "expedientes_comentarios_list",
+        "GET",
+        RUTA_COMENTARIOS,
+        llamante=llamante,
+        ruta_params={"no_siniestro": no},
+        query=query,
     )
 
 
 def guardados(no: str) -> list[dict[str, Any]]:
-    return tabla.query_todo(
+    return table.query_todo(
         "PK = :pk AND begins_with(SK, :p)", {":pk": keys.expediente_pk(no), ":p": "COM#"}, consistente=True
     )
 
@@ -143,9 +148,9 @@ def test_only_an_administrator_deletes_a_comment(
     id_comentario = comentar(invocar, operador, no, {"texto": "borrar"})["json"]["id"]
     params = {"no_siniestro": no, "id": id_comentario}
 
-    negado = invocar("comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=operador, ruta_params=params)
-    borrado = invocar("comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=admin, ruta_params=params)
-    otra_vez = invocar("comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=admin, ruta_params=params)
+    negado = invocar("expedientes_comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=operador, ruta_params=params)
+    borrado = invocar("expedientes_comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=admin, ruta_params=params)
+    otra_vez = invocar("expedientes_comentarios_delete", "DELETE", RUTA_COMENTARIO, llamante=admin, ruta_params=params)
 
     assert negado["statusCode"] == 403
     assert negado["json"] == {"error": "Acceso restringido a administradores"}

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from monitor import aseguradoras
+from monitor.aseguradoras import servicio as aseguradoras
 from tools import crear_admin
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")

@@ -12,11 +12,11 @@ import pytest
 def test_a_body_that_is_not_a_json_object_is_400_not_its_first_element(
     invocar: Callable[..., dict[str, Any]], cuerpo: str, crear_usuario: Callable[..., Any], siniestro: Callable[[], str]
 ) -> None:
-    from monitor.auth import Rol
+    from monitor.usuarios.campos import Rol
 
     operador = crear_usuario(Rol.OPERADOR)
     respuesta = invocar(
-        "comentarios_create",
+        "expedientes_comentarios_create",
         "POST",
         "/api/expedientes/{no_siniestro}/comentarios",
         llamante=operador,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, tabla
+from monitor.core import keys, table
 from tests.handlers.test_expedientes_put import RUTA, en_paralelo, evento, meta, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
@@ -29,7 +29,7 @@ def mover(invocar: Invocar, llamante: Any, no: str, estado: Any) -> dict[str, An
 
 
 def historia(no: str) -> list[dict[str, Any]]:
-    return tabla.query_todo(
+    return table.query_todo(
         "PK = :pk AND begins_with(SK, :p)", {":pk": keys.expediente_pk(no), ":p": "HIST#"}, consistente=True
     )
 

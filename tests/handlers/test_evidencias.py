@@ -12,10 +12,11 @@ from typing import Any, ClassVar
 import pytest
 import requests
 
-from monitor import almacen, evidencias, fechas, keys, tabla
-from monitor.auth import Rol
-from monitor.modelos_evidencia import SolicitudCarga
-from monitor.settings import settings
+from monitor.core import dates, keys, storage, table
+from monitor.core.settings import settings
+from monitor.evidencias import servicio as evidencias
+from monitor.evidencias.modelos import EvidenciaNueva
+from monitor.usuarios.campos import Rol
 from tools import funciones
 
 Invocar = Callable[..., dict[str, Any]]
@@ -42,7 +43,7 @@ def expediente(siniestro: Callable[[], str]) -> Callable[[], str]:
 
     def crear() -> str:
         no = siniestro()
-        tabla.put({**keys.expediente(no), "no_siniestro": no, "estado": "Ingreso"})
+        table.put({**keys.expediente(no), "no_siniestro": no, "estado": "Ingreso"})
         return no
 
     return crear
@@ -50,17 +51,17 @@ def expediente(siniestro: Callable[[], str]) -> Callable[[], str]:
 
 @pytest.fixture
 def s3() -> Any:
-    return almacen.cliente()
+    return storage.cliente()
 
 
 @pytest.fixture
 def sin_s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """S3 unreachable (connection refused) for the functions, DynamoDB still up."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9")
-    almacen.cliente.cache_clear()
+    storage.cliente.cache_clear()
     yield
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
-    almacen.cliente.cache_clear()
+    storage.cliente.cache_clear()
 
 
 def _pedir(invocar: Invocar, llamante: Any, no: str, **cambios: Any) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def _borrar(invocar: Invocar, llamante: Any, no: str, id_evidencia: str) -> dict
 
 
 def _item(no: str, id_evidencia: str) -> dict[str, Any] | None:
-    return tabla.get(keys.evidencia(no, id_evidencia), consistente=True)
+    return table.get(keys.evidencia(no, id_evidencia), consistente=True)
 
 
 def _subir(s3: Any, no: str, id_evidencia: str, cuerpo: bytes = PNG, content_type: str = "image/png") -> str:
@@ -106,7 +107,7 @@ def _existe(s3: Any, clave: str) -> bool:
 
 
 def _evidencias_en_tabla(no: str) -> list[dict[str, Any]]:
-    return tabla.query_todo("PK = :pk AND begins_with(SK, :evi)", {":pk": keys.expediente_pk(no), ":evi": "EVI#"})
+    return table.query_todo("PK = :pk AND begins_with(SK, :evi)", {":pk": keys.expediente_pk(no), ":evi": "EVI#"})
 
 
 def _subida(invocar: Invocar, llamante: Any, s3: Any, no: str, **cambios: Any) -> str:
@@ -133,7 +134,7 @@ def test_operator_gets_a_presigned_form_pinned_to_key_type_and_size(
     assert cuerpo["solicitado_por"] == operador.principal.id_usuario
     assert not {"s3_key", "PK", "SK"} & cuerpo.keys()
     solicitado = datetime.fromisoformat(cuerpo["solicitado_en"].replace("Z", "+00:00"))
-    assert cuerpo["expira_en"] == fechas.iso(solicitado + timedelta(minutes=15))
+    assert cuerpo["expira_en"] == dates.iso(solicitado + timedelta(minutes=15))
     clave = f"expedientes/{no}/fotografia/{cuerpo['id']}-Fotografia-frontal.PNG"
     campos = cuerpo["upload"]["fields"]
     assert campos["key"] == clave
@@ -284,7 +285,7 @@ def test_confirming_twice_answers_the_same_evidence(
 
 def test_concurrent_confirmations_agree(operador: Any, expediente: Callable[[], str], s3: Any) -> None:
     no = expediente()
-    solicitud = SolicitudCarga(tipo="fotografia", nombre_archivo="a.png", content_type="image/png", tamano=len(PNG))
+    solicitud = EvidenciaNueva(tipo="fotografia", nombre_archivo="a.png", content_type="image/png", tamano=len(PNG))
     id_evidencia = evidencias.solicitar(no, solicitud, operador.principal.id_usuario)["id"]
     _subir(s3, no, id_evidencia)
     resultados: list[dict[str, Any]] = []
@@ -446,7 +447,7 @@ def test_s3_throttling_is_503(
         def head_object(self, **_: Any) -> None:
             raise ClientError({"Error": {"Code": "SlowDown", "Message": "Reduce your request rate."}}, "HeadObject")
 
-    monkeypatch.setattr(almacen, "cliente", S3Lento)
+    monkeypatch.setattr(storage, "cliente", S3Lento)
 
     respuesta = _confirmar(invocar, operador, no, id_evidencia)
 
@@ -503,7 +504,7 @@ def test_pending_uploads_past_their_expiry_are_listed_as_expired(
     no = expediente()
     id_evidencia = _pedir(invocar, operador, no)["json"]["id"]
     despues = datetime.now(UTC) + timedelta(minutes=16)
-    monkeypatch.setattr(fechas, "reloj", lambda: despues)
+    monkeypatch.setattr(dates, "reloj", lambda: despues)
 
     item = _listar(invocar, operador, no)["json"]["items"][0]
 
@@ -629,19 +630,19 @@ def test_s3_unreachable_on_delete_is_503_and_the_item_stays(
     assert _item(no, id_evidencia) is not None
 
 
-# ---------------------------------------------------------------- borrar_de_expediente
+# ---------------------------------------------------------------- the expediente's prefix, emptied
 def test_deleting_an_expedientes_evidence_removes_every_object_version_and_nothing_else(
     invocar: Invocar, operador: Any, expediente: Callable[[], str], s3: Any
 ) -> None:
     no = expediente()
     vecino = no + "0"  # shares the text prefix, not the key prefix
-    tabla.put({**keys.expediente(vecino), "no_siniestro": vecino, "estado": "Ingreso"})
+    table.put({**keys.expediente(vecino), "no_siniestro": vecino, "estado": "Ingreso"})
     claves = [_subir(s3, no, _pedir(invocar, operador, no)["json"]["id"]) for _ in range(3)]
     _subir(s3, no, claves[0].rsplit("/", 1)[1].split("-", 1)[0])  # second version of the first object
     s3.delete_object(Bucket=settings().bucket, Key=claves[1])  # a delete marker too
     ajena = _subir(s3, vecino, _pedir(invocar, operador, vecino)["json"]["id"])
 
-    borrados = evidencias.borrar_de_expediente(no)
+    borrados = storage.borrar_prefijo(keys.prefijo_expediente_s3(no))
 
     assert borrados == 5  # 3 objects, an older version of the first, the second's delete marker
     assert not any(_existe(s3, c) for c in claves)
@@ -652,7 +653,7 @@ def test_deleting_an_expedientes_evidence_removes_every_object_version_and_nothi
 
 
 def test_deleting_the_evidence_of_an_expediente_without_objects_is_a_no_op(siniestro: Callable[[], str]) -> None:
-    assert evidencias.borrar_de_expediente(siniestro()) == 0
+    assert storage.borrar_prefijo(keys.prefijo_expediente_s3(siniestro())) == 0
 
 
 # ---------------------------------------------------------------- events/ examples (sam local invoke -e)

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from monitor import aseguradoras, keys, tabla
+from monitor.aseguradoras import servicio as aseguradoras
+from monitor.core import keys, table
 from tests.handlers.test_expedientes_put import FECHA_Z, RUTA, meta, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
@@ -34,7 +35,7 @@ def listar(invocar: Invocar, llamante: Any, **query: str) -> dict[str, Any]:
 
 
 def coleccion(no: str) -> list[dict[str, Any]]:
-    return tabla.query_todo("PK = :pk", {":pk": keys.expediente_pk(no)}, consistente=True)
+    return table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no)}, consistente=True)
 
 
 @pytest.fixture
@@ -228,7 +229,7 @@ def test_detail_has_insurer_history_and_orders_in_two_requests(
         ruta_params={"no_siniestro": no},
         cuerpo={"estado": "Restauracion"},
     )
-    tabla.put(
+    table.put(
         {
             **keys.orden_en_expediente(no, 4321),
             "serviceOrderId": 4321,
@@ -280,7 +281,7 @@ def test_detail_of_a_missing_expediente_is_404_even_with_orders_waiting(
     invocar: Invocar, operador: Any, siniestro: Callable[[], str]
 ) -> None:
     no = siniestro()
-    tabla.put({**keys.orden_en_expediente(no, 1), "serviceOrderId": 1, "estado": "Recibida"})
+    table.put({**keys.orden_en_expediente(no, 1), "serviceOrderId": 1, "estado": "Recibida"})
 
     r = invocar("expedientes_get", "GET", RUTA, llamante=operador, ruta_params={"no_siniestro": no})
     vacio = invocar("expedientes_get", "GET", RUTA, llamante=operador, ruta_params={"no_siniestro": "  "})
@@ -411,25 +412,25 @@ def test_list_items_are_flat_expedientes(
 def test_delete_removes_everything_but_the_insurers_order_links(
     invocar: Invocar, operador: Any, admin: Any, siniestro: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor import evidencias
+    from monitor.core import storage
 
     borradas: list[str] = []
-    monkeypatch.setattr(evidencias, "borrar_de_expediente", lambda no: borradas.append(no) or 0)
+    monkeypatch.setattr(storage, "borrar_prefijo", lambda prefijo: borradas.append(prefijo) or 0)
     no = siniestro()
     nuevo(invocar, operador, no)
     invocar(
         "expedientes_update", "PUT", RUTA, llamante=operador, ruta_params={"no_siniestro": no}, cuerpo={"color": "R"}
     )
     invocar(
-        "comentarios_create",
+        "expedientes_comentarios_create",
         "POST",
         RUTA + "/comentarios",
         llamante=operador,
         ruta_params={"no_siniestro": no},
         cuerpo={"texto": "nota"},
     )
-    tabla.put({**keys.evidencia(no, "e1"), "tipo": "evidencia"})
-    tabla.put({**keys.orden_en_expediente(no, 77), "serviceOrderId": 77, "estado": "Recibida"})
+    table.put({**keys.evidencia(no, "e1"), "tipo": "evidencia"})
+    table.put({**keys.orden_en_expediente(no, 77), "serviceOrderId": 77, "estado": "Recibida"})
     assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#"}
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
@@ -437,7 +438,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
     assert r["statusCode"] == 200
     assert r["json"] == {"eliminado": no}
     assert [i["SK"] for i in coleccion(no)] == [keys.orden_en_expediente(no, 77)["SK"]]
-    assert borradas == [no]
+    assert borradas == [keys.prefijo_expediente_s3(no)]
     otra_vez = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
     assert otra_vez["statusCode"] == 404
     assert otra_vez["json"] == {"error": "Expediente no encontrado"}
@@ -450,11 +451,11 @@ def test_delete_removes_everything_but_the_insurers_order_links(
 def test_delete_retry_cleans_leftovers_of_a_half_finished_delete(
     invocar: Invocar, admin: Any, siniestro: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from monitor import evidencias
+    from monitor.core import storage
 
-    monkeypatch.setattr(evidencias, "borrar_de_expediente", lambda _no: 0)
+    monkeypatch.setattr(storage, "borrar_prefijo", lambda _prefijo: 0)
     no = siniestro()
-    tabla.put({**keys.comentario(no, "huerfano"), "tipo": "comentario"})
+    table.put({**keys.comentario(no, "huerfano"), "tipo": "comentario"})
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
 

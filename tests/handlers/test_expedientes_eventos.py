@@ -18,9 +18,9 @@ FUNCIONES = [
     "expedientes_estado",
     "expedientes_historial",
     "expedientes_auditoria",
-    "comentarios_create",
-    "comentarios_list",
-    "comentarios_delete",
+    "expedientes_comentarios_create",
+    "expedientes_comentarios_list",
+    "expedientes_comentarios_delete",
     "expedientes_delete",
 ]
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from monitor import keys, tabla
+from monitor.core import keys, table
 from tools import eventos, funciones
 
 Invocar = Callable[..., dict[str, Any]]
@@ -66,11 +66,11 @@ def put(invocar: Invocar, llamante: Any, no: str, cuerpo: Any, headers: dict[str
 
 
 def meta(no: str) -> dict[str, Any] | None:
-    return tabla.get(keys.expediente(no), consistente=True)
+    return table.get(keys.expediente(no), consistente=True)
 
 
 def auditorias(no: str) -> list[dict[str, Any]]:
-    return tabla.query_todo(
+    return table.query_todo(
         "PK = :pk AND begins_with(SK, :p)", {":pk": keys.expediente_pk(no), ":p": "AUD#"}, consistente=True
     )
 
@@ -91,7 +91,7 @@ def evento(metodo: str, recurso: str, params: dict[str, str], cuerpo: Any, llama
 
 
 def _contenedor(nombre: str, evento_api: dict[str, Any], barrera: Any, cola: Any) -> None:
-    tabla.cliente.cache_clear()  # never share the parent's pooled sockets
+    table.cliente.cache_clear()  # never share the parent's pooled sockets
     modulo = funciones.cargar(nombre)
     barrera.wait()
     respuesta = funciones.invocar(modulo, evento_api, nombre)
@@ -424,7 +424,7 @@ def test_an_unexpected_failure_is_500_with_the_seed_text(
     def roto(*_: Any, **__: Any) -> None:
         raise RuntimeError("fallo inesperado")
 
-    monkeypatch.setattr(tabla, "transaccion", roto)
+    monkeypatch.setattr(table.Transaccion, "ejecutar", roto)
     r = put(invocar, operador, no, {"color": "Rojo"})
 
     assert r["statusCode"] == 500
@@ -443,7 +443,7 @@ def test_dynamodb_throttling_is_503_with_retry_after_and_nothing_written(
             {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "lento"}}, "TransactWriteItems"
         )
 
-    monkeypatch.setattr(tabla.cliente(), "transact_write_items", limitada)
+    monkeypatch.setattr(table.cliente(), "transact_write_items", limitada)
     r = put(invocar, operador, no, {"color": "Rojo"})
     monkeypatch.undo()
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from monitor import keys, tabla
-from monitor.auth import Rol
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 from tests.conftest import Llamante
 from tests.e2e.resumen import anotar
 from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, orden, texto
@@ -97,20 +97,20 @@ def inyector(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inyector]:
     monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
     # A client of its own: exhausted retries drain the SDK's retry quota, which must not leak into
     # other tests (nor theirs into these); the next test gets a fresh client again.
-    tabla.cliente.cache_clear()
-    eventos = tabla.cliente().meta.events
+    table.cliente.cache_clear()
+    eventos = table.cliente().meta.events
     inyector = Inyector()
     eventos.register("before-call.dynamodb", inyector.antes_de_llamar, unique_id="monitor-fallas-llamada")
     eventos.register("before-send.dynamodb", inyector.antes_de_enviar, unique_id="monitor-fallas-envio")
     yield inyector
     eventos.unregister("before-call.dynamodb", unique_id="monitor-fallas-llamada")
     eventos.unregister("before-send.dynamodb", unique_id="monitor-fallas-envio")
-    tabla.cliente.cache_clear()
+    table.cliente.cache_clear()
 
 
 # ---- reading the table directly
 def items_de(no_siniestro: str) -> list[dict[str, Any]]:
-    return tabla.query_todo("PK = :pk", {":pk": keys.expediente(no_siniestro)["PK"]}, consistente=True)
+    return table.query_todo("PK = :pk", {":pk": keys.expediente(no_siniestro)["PK"]}, consistente=True)
 
 
 def con_prefijo(items: list[dict[str, Any]], prefijo: str) -> list[dict[str, Any]]:
@@ -250,7 +250,7 @@ class CrearComentario(Escenario):
 
     def invocar(self, ctx: Contexto) -> dict[str, Any]:
         return ctx.invocar(
-            "comentarios_create",
+            "expedientes_comentarios_create",
             "POST",
             "/api/expedientes/{no_siniestro}/comentarios",
             llamante=ctx.admin,
@@ -274,7 +274,7 @@ class RecibirOrden(Escenario):
         assert ctx.integracion is not None
         cuerpo = texto(ctx.datos)
         return ctx.invocar(
-            "service_orders_create",
+            "ordenes_receive",
             "POST",
             "/serviceOrders",
             llamante=ctx.integracion.llamante,
@@ -285,12 +285,12 @@ class RecibirOrden(Escenario):
     def comprobar(self, ctx: Contexto, exito: bool) -> None:
         assert ctx.datos is not None
         sid = int(ctx.datos["serviceOrderId"])
-        guardada = tabla.get(keys.orden_servicio(sid), consistente=True)
-        enlace = tabla.get(keys.orden_en_expediente(ctx.siniestro, sid), consistente=True)
+        guardada = table.get(keys.orden_servicio(sid), consistente=True)
+        enlace = table.get(keys.orden_en_expediente(ctx.siniestro, sid), consistente=True)
         if exito:
             assert guardada is not None
             assert enlace is not None
-            numero = tabla.get(keys.numero_orden(guardada["serviceOrderNumber"]), consistente=True)
+            numero = table.get(keys.numero_orden(guardada["serviceOrderNumber"]), consistente=True)
             assert numero is not None
             assert int(numero["serviceOrderId"]) == sid
         else:
@@ -312,7 +312,7 @@ class CancelarOrden(RecibirOrden):
         sid = str(ctx.datos["serviceOrderId"])
         cuerpo = texto({"serviceOrderId": int(sid), "comments": "Cancelada con fallo inyectado"})
         return ctx.invocar(
-            "service_orders_cancel",
+            "ordenes_cancel",
             "POST",
             "/serviceOrders/{serviceOrderId}/cancel",
             llamante=ctx.integracion.llamante,
@@ -324,8 +324,8 @@ class CancelarOrden(RecibirOrden):
     def comprobar(self, ctx: Contexto, exito: bool) -> None:
         assert ctx.datos is not None
         sid = int(ctx.datos["serviceOrderId"])
-        guardada = tabla.get(keys.orden_servicio(sid), consistente=True)
-        enlace = tabla.get(keys.orden_en_expediente(ctx.siniestro, sid), consistente=True)
+        guardada = table.get(keys.orden_servicio(sid), consistente=True)
+        enlace = table.get(keys.orden_en_expediente(ctx.siniestro, sid), consistente=True)
         assert guardada is not None
         assert enlace is not None
         esperado = "Cancelada" if exito else "Recibida"
@@ -345,12 +345,12 @@ class CrearUsuario(Escenario):
 
     def comprobar(self, ctx: Contexto, exito: bool) -> None:
         assert ctx.datos is not None
-        unico = tabla.get(keys.nombre_usuario(ctx.datos["username"]), consistente=True)
+        unico = table.get(keys.nombre_usuario(ctx.datos["username"]), consistente=True)
         if not exito:
             assert unico is None, "username reservado sin su usuario"
             return
         assert unico is not None
-        usuario = tabla.get(keys.usuario(int(unico["id"])), consistente=True)
+        usuario = table.get(keys.usuario(int(unico["id"])), consistente=True)
         assert usuario is not None
         assert usuario["username"] == ctx.datos["username"]
 
@@ -363,7 +363,7 @@ class CrearCliente(Escenario):
 
     def invocar(self, ctx: Contexto) -> dict[str, Any]:
         respuesta = ctx.invocar(
-            "integraciones_create", "POST", "/api/integraciones", llamante=ctx.admin, cuerpo=ctx.datos
+            "auth_clientes_create", "POST", "/api/integraciones", llamante=ctx.admin, cuerpo=ctx.datos
         )
         if respuesta["statusCode"] == 201:
             assert ctx.datos is not None
@@ -373,7 +373,7 @@ class CrearCliente(Escenario):
     def comprobar(self, ctx: Contexto, exito: bool) -> None:
         assert ctx.datos is not None
         if exito:
-            cliente = tabla.get(keys.cliente(ctx.datos["client_id"]), consistente=True)
+            cliente = table.get(keys.cliente(ctx.datos["client_id"]), consistente=True)
             assert cliente is not None
             assert cliente["hmac_key"]
             assert cliente["hash"]

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from monitor import tabla
-from monitor.settings import settings
+from monitor.core import table
+from monitor.core.settings import settings
 
 
 def test_health_answers_ok_after_one_table_read(invocar: Callable[..., dict[str, Any]], dynamo_requests: Any) -> None:
-    respuesta = invocar("health", "GET", "/api/health")
+    respuesta = invocar("salud", "GET", "/api/health")
 
     assert respuesta["statusCode"] == 200
     assert respuesta["json"]["status"] == "ok"
@@ -25,13 +25,13 @@ def test_health_is_503_with_json_when_the_table_cannot_be_reached(
 ) -> None:
     monkeypatch.setenv("DYNAMODB_ENDPOINT_URL", "http://127.0.0.1:9")
     settings.cache_clear()
-    tabla.cliente.cache_clear()
+    table.cliente.cache_clear()
     try:
-        respuesta = invocar("health", "GET", "/api/health")
+        respuesta = invocar("salud", "GET", "/api/health")
     finally:
         monkeypatch.delenv("DYNAMODB_ENDPOINT_URL")
         settings.cache_clear()
-        tabla.cliente.cache_clear()
+        table.cliente.cache_clear()
 
     assert respuesta["statusCode"] == 503
     assert respuesta["headers"]["Content-Type"] == "application/json"

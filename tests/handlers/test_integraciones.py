@@ -11,8 +11,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from botocore.exceptions import ClientError
 
-from monitor import clientes, contrasenas, keys, tabla
-from monitor.auth import Rol, verificar_token
+from monitor.auth import clientes
+from monitor.auth.tokens import verificar_token
+from monitor.core import keys, passwords, table
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -23,7 +25,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 def _crear_cliente(invocar: Invocar, admin: Any, **cambios: Any) -> dict[str, Any]:
     cuerpo = {"nombre": "Plataforma Qualitas", "id_aseguradora": 1, **cambios}
-    return invocar("integraciones_create", "POST", "/api/integraciones", llamante=admin, cuerpo=cuerpo)
+    return invocar("auth_clientes_create", "POST", "/api/integraciones", llamante=admin, cuerpo=cuerpo)
 
 
 def _token(invocar: Invocar, cuerpo: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -48,10 +50,10 @@ def test_create_client_shows_the_secrets_once_and_stores_only_a_hash(invocar: In
     assert creado["id_aseguradora"] == 1
     assert creado["exigir_firma"] is False
     assert respuesta["headers"]["Cache-Control"] == "no-store"
-    item = tabla.get(keys.cliente(creado["client_id"]), consistente=True)
+    item = table.get(keys.cliente(creado["client_id"]), consistente=True)
     assert item is not None
     assert creado["client_secret"] not in str(item)
-    assert contrasenas.verificar(creado["client_secret"], item["hash"])
+    assert passwords.verificar(creado["client_secret"], item["hash"])
     assert (item["rol"], item["activo"], item["version_token"], item["hmac_key"]) == (
         "Integracion",
         True,
@@ -95,7 +97,7 @@ def test_unknown_insurer_is_400_and_nothing_is_created(invocar: Invocar, admin: 
     ],
 )
 def test_invalid_client_bodies_are_400(invocar: Invocar, admin: Any, cuerpo: dict[str, Any], campo: str) -> None:
-    respuesta = invocar("integraciones_create", "POST", "/api/integraciones", llamante=admin, cuerpo=cuerpo)
+    respuesta = invocar("auth_clientes_create", "POST", "/api/integraciones", llamante=admin, cuerpo=cuerpo)
 
     assert respuesta["statusCode"] == 400
     assert campo in [d["campo"] for d in respuesta["json"]["detalles"]]
@@ -186,7 +188,7 @@ def test_a_deactivated_client_cannot_get_tokens(invocar: Invocar, cliente: dict[
 
 
 def test_deactivating_an_unknown_client_is_not_found() -> None:
-    from monitor.errors import NoEncontrado
+    from monitor.core.errors import NoEncontrado
 
     with pytest.raises(NoEncontrado):
         clientes.desactivar("cli_" + uuid.uuid4().hex)
@@ -220,7 +222,7 @@ def test_token_exchange_is_503_when_dynamodb_throttles(
         def get_item(self, **_: Any) -> Any:
             raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "x"}}, "GetItem")
 
-    monkeypatch.setattr(tabla, "cliente", Limitado)
+    monkeypatch.setattr(table, "cliente", Limitado)
 
     respuesta = _token(invocar, {"client_id": cliente["client_id"], "client_secret": cliente["client_secret"]})
 
@@ -277,15 +279,15 @@ def test_only_administrators_create_insurers(invocar: Invocar, operador: Any) ->
 
 
 def test_seeding_again_is_idempotent_and_restores_missing_name_items(invocar: Invocar, admin: Any) -> None:
-    from monitor import aseguradoras
+    from monitor.aseguradoras import servicio as aseguradoras
 
     # Given a catalog seeded before insurer names had their uniqueness item
-    tabla.delete(keys.nombre_aseguradora("HDI"))
+    table.delete(keys.nombre_aseguradora("HDI"))
 
     aseguradoras.sembrar_catalogo()
     aseguradoras.sembrar_catalogo()
 
-    assert tabla.get(keys.nombre_aseguradora("hdi"), consistente=True) is not None
+    assert table.get(keys.nombre_aseguradora("hdi"), consistente=True) is not None
     assert [a for a in aseguradoras.listar() if a["id"] <= 3] == [
         {"id": 1, "nombre": "Qualitas"},
         {"id": 2, "nombre": "AXA"},
@@ -295,12 +297,12 @@ def test_seeding_again_is_idempotent_and_restores_missing_name_items(invocar: In
     assert duplicado["statusCode"] == 409
 
 
-@pytest.mark.parametrize("funcion", ["integraciones_create", "aseguradoras_create"])
+@pytest.mark.parametrize("funcion", ["auth_clientes_create", "aseguradoras_create"])
 def test_a_create_retried_after_a_timeout_is_not_an_error(
     invocar: Invocar, admin: Any, monkeypatch: pytest.MonkeyPatch, funcion: str
 ) -> None:
     """The SDK resends a transaction whose first attempt landed (timeout); the caller still gets 201."""
-    real = tabla.cliente()
+    real = table.cliente()
 
     class ReintentoTrasTimeout:
         def __getattr__(self, nombre: str) -> Any:
@@ -310,13 +312,13 @@ def test_a_create_retried_after_a_timeout_is_not_an_error(
             real.transact_write_items(**parametros)
             return real.transact_write_items(**parametros)
 
-    monkeypatch.setattr(tabla, "cliente", ReintentoTrasTimeout)
+    monkeypatch.setattr(table, "cliente", ReintentoTrasTimeout)
     cuerpo = (
         {"nombre": "Reintento", "id_aseguradora": 1}
-        if funcion == "integraciones_create"
+        if funcion == "auth_clientes_create"
         else {"nombre": f"Reintento {uuid.uuid4().hex[:6]}"}
     )
-    ruta = "/api/integraciones" if funcion == "integraciones_create" else "/api/aseguradoras"
+    ruta = "/api/integraciones" if funcion == "auth_clientes_create" else "/api/aseguradoras"
 
     respuesta = invocar(funcion, "POST", ruta, llamante=admin, cuerpo=cuerpo)
 

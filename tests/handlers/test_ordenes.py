@@ -24,7 +24,7 @@ def cliente() -> ClienteIntegracion:
 def cancelar(invocar: Invocar, cliente: ClienteIntegracion, sid: int) -> None:
     cuerpo = texto({"comments": "Cancelada por el ajustador", "cancelledByDisplayName": "Lucía Ibáñez"})
     respuesta = invocar(
-        "service_orders_cancel",
+        "ordenes_cancel",
         "POST",
         "/serviceOrders/{serviceOrderId}/cancel",
         llamante=cliente.llamante,

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from monitor import clientes, usuarios
-from monitor.auth import Rol
+from monitor.auth import clientes
+from monitor.usuarios import servicio as usuarios
+from monitor.usuarios.campos import Rol
 from tools import plantilla
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")

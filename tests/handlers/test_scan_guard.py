@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from monitor import tabla
-from monitor.settings import settings
+from monitor.core import table
+from monitor.core.settings import settings
 from tests import conftest
 
 
 def test_a_scan_is_refused_before_it_reaches_dynamodb() -> None:
     antes = len(conftest.SCANS)
     with pytest.raises(AssertionError, match="Scan"):
-        tabla.cliente().scan(TableName=settings().tabla, Limit=1)
+        table.cliente().scan(TableName=settings().tabla, Limit=1)
     assert len(conftest.SCANS) == antes + 1
     # This deliberate scan must not fail the session.
     conftest.SCANS.pop()

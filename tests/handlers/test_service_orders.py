@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, service_orders, tabla
-from monitor.auth import Rol
-from monitor.errors import ServicioNoDisponible
+from monitor.core import keys, table
+from monitor.core.errors import ServicioNoDisponible
+from monitor.ordenes import consultas
+from monitor.usuarios.campos import Rol
 from tests.handlers.test_service_orders_apoyo import (
     ClienteIntegracion,
     contador_ordenes,
@@ -33,9 +34,7 @@ def enviar(
     invocar: Invocar, cliente: ClienteIntegracion, cuerpo: str, headers: dict[str, str] | None = None
 ) -> dict[str, Any]:
     cabeceras = cliente.cabeceras(cuerpo) if headers is None else headers
-    return invocar(
-        "service_orders_create", "POST", RECURSO, llamante=cliente.llamante, cuerpo=cuerpo, headers=cabeceras
-    )
+    return invocar("ordenes_receive", "POST", RECURSO, llamante=cliente.llamante, cuerpo=cuerpo, headers=cabeceras)
 
 
 @pytest.fixture
@@ -81,10 +80,10 @@ def test_a_new_order_is_stored_with_items_payload_number_and_link_in_three_reque
     assert "payload_gzip" not in guardada
     assert guardada["GSI2PK"] == "ORDENES#ESTADO#Recibida"
 
-    numero_item = tabla.get(keys.numero_orden(numero), consistente=True)
+    numero_item = table.get(keys.numero_orden(numero), consistente=True)
     assert numero_item is not None
     assert numero_item["serviceOrderId"] == datos["serviceOrderId"]
-    enlace = tabla.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
+    enlace = table.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
     assert enlace is not None
     assert enlace["serviceOrderNumber"] == numero
     assert enlace["estado"] == "Recibida"
@@ -204,8 +203,8 @@ def test_a_concurrent_duplicate_that_loses_the_transaction_answers_like_a_retry(
     datos = orden()
     cuerpo = texto(datos)
     primera = enviar(invocar, cliente, cuerpo)
-    leer = tabla.get_varios
-    monkeypatch.setattr(tabla, "get_varios", lambda claves, **kw: leer(claves[:1], **kw))
+    leer = table.get_varios
+    monkeypatch.setattr(table, "get_varios", lambda claves, **kw: leer(claves[:1], **kw))
     dynamo_requests.reiniciar()
 
     # When the loser's transaction is refused
@@ -215,7 +214,7 @@ def test_a_concurrent_duplicate_that_loses_the_transaction_answers_like_a_retry(
     assert respuesta["statusCode"] == 200
     assert respuesta["json"] == primera["json"]
     assert dynamo_requests.llamadas == {"BatchGetItem": 1, "UpdateItem": 1, "TransactWriteItems": 1}
-    enlace = tabla.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
+    enlace = table.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
     assert enlace is not None
     assert enlace["serviceOrderNumber"] == primera["json"]["serviceOrderNumber"]
 
@@ -225,13 +224,13 @@ def test_a_transaction_conflict_with_a_stored_duplicate_answers_like_a_retry(
 ) -> None:
     cuerpo = texto(orden())
     primera = enviar(invocar, cliente, cuerpo)
-    leer = tabla.get_varios
-    monkeypatch.setattr(tabla, "get_varios", lambda claves, **kw: leer(claves[:1], **kw))
+    leer = table.get_varios
+    monkeypatch.setattr(table, "get_varios", lambda claves, **kw: leer(claves[:1], **kw))
 
     def conflicto(*_a: Any, **_k: Any) -> None:
         raise ServicioNoDisponible()
 
-    monkeypatch.setattr(tabla, "transaccion", conflicto)
+    monkeypatch.setattr(table.Transaccion, "ejecutar", conflicto)
     respuesta = enviar(invocar, cliente, cuerpo)
     assert respuesta["statusCode"] == 200
     assert respuesta["json"] == primera["json"]
@@ -242,15 +241,15 @@ def test_our_own_write_whose_answer_was_lost_is_still_201(
     invocar: Invocar, cliente: ClienteIntegracion, monkeypatch: pytest.MonkeyPatch, reintento: str
 ) -> None:
     # Given the SDK's first attempt commits but its answer is lost, and the retry is refused (or fails)
-    real = tabla.transaccion
+    real = table.Transaccion.ejecutar
 
-    def respuesta_perdida(operaciones: list[dict[str, Any]], token: str | None = None) -> None:
-        real(operaciones, token)
+    def respuesta_perdida(transaccion: table.Transaccion, token: str | None = None) -> None:
+        real(transaccion, token)
         if reintento == "refusado":
-            real(operaciones, token)  # raises TransaccionCancelada: the order is already there
+            real(transaccion, token)  # raises TransaccionCancelada: the order is already there
         raise ServicioNoDisponible()
 
-    monkeypatch.setattr(tabla, "transaccion", respuesta_perdida)
+    monkeypatch.setattr(table.Transaccion, "ejecutar", respuesta_perdida)
     datos = orden()
 
     respuesta = enviar(invocar, cliente, texto(datos))
@@ -270,7 +269,7 @@ def test_a_failed_transaction_is_503_and_nothing_is_stored(
     def caida(*_a: Any, **_k: Any) -> None:
         raise ServicioNoDisponible()
 
-    monkeypatch.setattr(tabla, "transaccion", caida)
+    monkeypatch.setattr(table.Transaccion, "ejecutar", caida)
     respuesta = enviar(invocar, cliente, texto(datos))
     assert respuesta["statusCode"] == 503
     assert respuesta["json"] == {"error": "Servicio no disponible temporalmente, intente de nuevo"}
@@ -280,13 +279,13 @@ def test_a_failed_transaction_is_503_and_nothing_is_stored(
 # ---- roles and signatures
 def test_a_staff_token_is_403_whatever_the_body(invocar: Invocar, crear_usuario: Callable[..., Any]) -> None:
     for rol in (Rol.ADMINISTRADOR, Rol.OPERADOR, Rol.TECNICO):
-        respuesta = invocar("service_orders_create", "POST", RECURSO, llamante=crear_usuario(rol), cuerpo="{no es json")
+        respuesta = invocar("ordenes_receive", "POST", RECURSO, llamante=crear_usuario(rol), cuerpo="{no es json")
         assert respuesta["statusCode"] == 403
         assert respuesta["json"] == {"error": "Acceso restringido a integraciones de aseguradoras"}
 
 
 def test_without_a_token_is_401(invocar: Invocar) -> None:
-    respuesta = invocar("service_orders_create", "POST", RECURSO, cuerpo=texto(orden()))
+    respuesta = invocar("ordenes_receive", "POST", RECURSO, cuerpo=texto(orden()))
     assert respuesta["statusCode"] == 401
 
 
@@ -370,7 +369,7 @@ def test_a_client_that_does_not_require_signatures_is_accepted_unsigned(invocar:
 
 
 def test_a_deactivated_client_is_401(invocar: Invocar, cliente: ClienteIntegracion) -> None:
-    tabla.update(keys.cliente(cliente.client_id), "SET activo = :no", {":no": False})
+    table.update(keys.cliente(cliente.client_id), "SET activo = :no", {":no": False})
     datos = orden()
     respuesta = enviar(invocar, cliente, texto(datos))
     assert respuesta["statusCode"] == 401
@@ -478,9 +477,9 @@ def test_a_json_array_is_400(invocar: Invocar, cliente: ClienteIntegracion) -> N
 def test_summary_helper_matches_the_link_item(invocar: Invocar, cliente: ClienteIntegracion) -> None:
     datos = orden()
     enviar(invocar, cliente, texto(datos))
-    enlace = tabla.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
+    enlace = table.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
     assert enlace is not None
-    resumen = service_orders.resumen(enlace)
+    resumen = consultas.resumen(enlace)
     assert resumen["serviceOrderId"] == datos["serviceOrderId"]
     assert resumen["subTotalAmount"] == Decimal("1234567.8901")
     assert resumen["differenceAmount"] == Decimal("-0.01")

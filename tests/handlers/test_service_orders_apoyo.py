@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from monitor import clientes, jsoncodec, keys, tabla
-from monitor.auth import Principal, Rol, emitir_token
-from monitor.firmas import CABECERA_FIRMA, ascii_dotnet, calcular
+from monitor.auth import clientes
+from monitor.auth.roles import Principal
+from monitor.auth.tokens import emitir_token
+from monitor.core import jsoncodec, keys, table
+from monitor.ordenes.firmas import CABECERA_FIRMA, ascii_dotnet, calcular
+from monitor.usuarios.campos import Rol
 from tests.conftest import Llamante
 
 _ids = itertools.count(int(uuid.uuid4().int % 1_000_000_000) + 1)
@@ -99,7 +102,7 @@ def recibir(invocar: Callable[..., dict[str, Any]], cliente: ClienteIntegracion,
     datos = orden(**cambios)
     cuerpo = texto(datos)
     respuesta = invocar(
-        "service_orders_create",
+        "ordenes_receive",
         "POST",
         "/serviceOrders",
         llamante=cliente.llamante,
@@ -116,14 +119,14 @@ def texto(datos: Any) -> str:
 
 
 def orden_guardada(service_order_id: int) -> dict[str, Any] | None:
-    return tabla.get(keys.orden_servicio(service_order_id), consistente=True)
+    return table.get(keys.orden_servicio(service_order_id), consistente=True)
 
 
 def payload_guardado(service_order_id: int) -> bytes | None:
-    item = tabla.get(keys.payload_orden(service_order_id), consistente=True)
+    item = table.get(keys.payload_orden(service_order_id), consistente=True)
     return gzip.decompress(bytes(item["payload_gzip"])) if item else None
 
 
 def contador_ordenes() -> int:
-    item = tabla.get(keys.contador("ordenes"), consistente=True)
+    item = table.get(keys.contador("ordenes"), consistente=True)
     return int(item["valor"]) if item else 0

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, tabla
-from monitor.auth import Rol
-from monitor.fechas import ahora
+from monitor.core import keys, table
+from monitor.core.dates import ahora
+from monitor.usuarios.campos import Rol
 from tests.handlers.test_service_orders_apoyo import (
     ClienteIntegracion,
     crear_cliente,
@@ -53,7 +53,7 @@ def cancelar(
         else texto(cuerpo)
     )
     return invocar(
-        "service_orders_cancel",
+        "ordenes_cancel",
         "POST",
         RECURSO,
         llamante=cliente.llamante,
@@ -64,7 +64,7 @@ def cancelar(
 
 
 def expediente_en(no_siniestro: str, estado: str) -> None:
-    tabla.put(
+    table.put(
         {
             **keys.expediente(no_siniestro),
             "no_siniestro": no_siniestro,
@@ -100,7 +100,7 @@ def test_cancelling_a_received_order_marks_order_and_link_in_two_requests(
     assert guardada["cancelacion"]["comentarios"].startswith("El asegurado desistió")
     assert guardada["cancelacion"]["client_id"] == cliente.client_id
     assert guardada["cancelacion"]["fecha"].endswith("Z")
-    enlace = tabla.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], sid))
+    enlace = table.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], sid))
     assert enlace is not None
     assert enlace["estado"] == "Cancelada"
     assert enlace["cancelacion"]["fecha"] == guardada["cancelacion"]["fecha"]
@@ -180,7 +180,7 @@ def test_an_expediente_under_repair_or_delivered_refuses_and_leaves_the_order_un
     assert respuesta["json"] == {"isCancelled": False, "showResponseText": True, "responseText": texto_esperado}
     assert dynamo_requests.total <= 3
     assert orden_guardada(datos["serviceOrderId"]) == antes
-    enlace = tabla.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
+    enlace = table.get(keys.orden_en_expediente(datos["insuranceClaimNumber"], datos["serviceOrderId"]))
     assert enlace is not None
     assert enlace["estado"] == "Recibida"
     assert "CancelacionRechazada" in capsys.readouterr().out
@@ -205,9 +205,9 @@ def test_a_cancel_that_lost_to_a_concurrent_cancel_answers_true(
     sid = recibir(invocar, cliente)["serviceOrderId"]
     vieja = orden_guardada(sid)
     cancelar(invocar, cliente, sid)
-    leer = tabla.get_varios
+    leer = table.get_varios
     monkeypatch.setattr(
-        tabla,
+        table,
         "get_varios",
         lambda claves, **kw: [i for i in leer(claves, **kw) if i["PK"] != keys.orden_servicio(sid)["PK"]] + [vieja],
     )
@@ -290,7 +290,7 @@ def test_an_unsigned_cancel_is_401_and_changes_nothing(invocar: Invocar, cliente
 
 def test_a_staff_token_is_403(invocar: Invocar, operador: Any) -> None:
     respuesta = invocar(
-        "service_orders_cancel",
+        "ordenes_cancel",
         "POST",
         RECURSO,
         llamante=operador,
@@ -304,7 +304,7 @@ def test_a_staff_token_is_403(invocar: Invocar, operador: Any) -> None:
 def test_staff_of_every_role_is_refused(invocar: Invocar, crear_usuario: Callable[..., Any]) -> None:
     for rol in (Rol.ADMINISTRADOR, Rol.TECNICO):
         respuesta = invocar(
-            "service_orders_cancel",
+            "ordenes_cancel",
             "POST",
             RECURSO,
             llamante=crear_usuario(rol),

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from monitor import keys, tabla
-from monitor.fechas import ahora
+from monitor.core import keys, table
+from monitor.core.dates import ahora
 from tools import funciones
 
 EVENTOS = Path(__file__).resolve().parents[2] / "events"
@@ -30,7 +30,7 @@ def invocar_evento(nombre: str, datos: dict[str, Any]) -> tuple[int, Any]:
 
 @pytest.fixture(scope="module")
 def cliente_de_ejemplo() -> None:
-    tabla.put(
+    table.put(
         {
             **keys.cliente(CLIENTE),
             "tipo": "cliente",
@@ -50,12 +50,12 @@ def cliente_de_ejemplo() -> None:
 
 
 def test_the_examples_replay_create_retry_cancel_and_staff_reads(cliente_de_ejemplo: None) -> None:
-    creado = evento("service_orders_create")
+    creado = evento("ordenes_receive")
     assert "Peña" in creado["body"]
-    status, cuerpo = invocar_evento("service_orders_create", creado)
+    status, cuerpo = invocar_evento("ordenes_receive", creado)
     assert status == 201, cuerpo
     numero = cuerpo["serviceOrderNumber"]
-    assert invocar_evento("service_orders_create", creado) == (200, cuerpo)
+    assert invocar_evento("ordenes_receive", creado) == (200, cuerpo)
 
     status, detalle = invocar_evento("ordenes_get", evento("ordenes_get"))
     assert status == 200
@@ -66,7 +66,7 @@ def test_the_examples_replay_create_retry_cancel_and_staff_reads(cliente_de_ejem
     assert 104233 in [o["serviceOrderId"] for o in pagina["items"]]
 
     # The cancel example names the number OS-000123; ours differs unless it happens to be that one.
-    status, cancelacion = invocar_evento("service_orders_cancel", evento("service_orders_cancel"))
+    status, cancelacion = invocar_evento("ordenes_cancel", evento("ordenes_cancel"))
     assert status == 200
     assert set(cancelacion) == {"isCancelled", "showResponseText", "responseText"}
     assert cancelacion["isCancelled"] is (numero == "OS-000123")

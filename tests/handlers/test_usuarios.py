@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from monitor import keys, tabla
-from monitor.auth import Rol
+from monitor.core import keys, table
+from monitor.usuarios.campos import Rol
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -45,7 +45,7 @@ def _actualizar(invocar: Invocar, admin: Any, id_usuario: Any, cuerpo: Any) -> d
 
 
 def _version(id_usuario: int) -> int:
-    item = tabla.get(keys.usuario(id_usuario), consistente=True)
+    item = table.get(keys.usuario(id_usuario), consistente=True)
     assert item is not None
     return int(item["version_token"])
 
@@ -129,7 +129,7 @@ def test_create_is_503_when_dynamodb_throttles_and_nothing_is_half_written(
     invocar: Invocar, admin: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cuerpo = _nuevo()
-    real = tabla.cliente()
+    real = table.cliente()
 
     class Limitado:
         def __getattr__(self, nombre: str) -> Any:
@@ -140,12 +140,12 @@ def test_create_is_503_when_dynamodb_throttles_and_nothing_is_half_written(
                 {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "x"}}, "TransactWriteItems"
             )
 
-    monkeypatch.setattr(tabla, "cliente", Limitado)
+    monkeypatch.setattr(table, "cliente", Limitado)
     respuesta = invocar("usuarios_create", "POST", "/api/usuarios", llamante=admin, cuerpo=cuerpo)
     monkeypatch.undo()
 
     assert respuesta["statusCode"] == 503
-    assert tabla.get(keys.nombre_usuario(cuerpo["username"]), consistente=True) is None
+    assert table.get(keys.nombre_usuario(cuerpo["username"]), consistente=True) is None
 
 
 # ---- list
@@ -189,9 +189,9 @@ def test_bad_list_parameters_are_400(invocar: Invocar, admin: Any, query: dict[s
 
 
 def test_a_cursor_from_another_listing_is_rejected(invocar: Invocar, admin: Any) -> None:
-    from monitor import cursores
+    from monitor.core import cursors
 
-    ajeno = cursores.codificar({"PK": "EXP#X", "SK": "EXP"}, "GET /api/expedientes")
+    ajeno = cursors.codificar({"PK": "EXP#X", "SK": "EXP"}, "GET /api/expedientes")
 
     respuesta = invocar("usuarios_list", "GET", "/api/usuarios", llamante=admin, query={"cursor": ajeno or ""})
 
@@ -323,7 +323,7 @@ def test_concurrent_update_retries_on_the_fresh_item(
     invocar: Invocar, admin: Any, operador: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A change that lands between our read and our write is kept, and ours applies on top."""
-    from monitor import usuarios
+    from monitor.usuarios import servicio as usuarios
 
     original = usuarios.obtener
     carreras = iter([True])
@@ -331,7 +331,7 @@ def test_concurrent_update_retries_on_the_fresh_item(
     def con_carrera(id_usuario: int, *, consistente: bool = False) -> Any:
         item = original(id_usuario, consistente=consistente)
         if next(carreras, False):
-            tabla.update(keys.usuario(id_usuario), "SET version_token = version_token + :uno", {":uno": 1})
+            table.update(keys.usuario(id_usuario), "SET version_token = version_token + :uno", {":uno": 1})
         return item
 
     monkeypatch.setattr(usuarios, "obtener", con_carrera)
@@ -346,8 +346,8 @@ def test_concurrent_update_retries_on_the_fresh_item(
 def test_concurrent_creates_of_one_username_leave_exactly_one_user() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from monitor import usuarios
-    from monitor.errors import Conflicto
+    from monitor.core.errors import Conflicto
+    from monitor.usuarios import servicio as usuarios
 
     username = f"carrera.{uuid.uuid4().hex[:8]}"
 
@@ -369,7 +369,7 @@ def test_a_create_retried_after_a_timeout_is_not_a_false_409(
     invocar: Invocar, admin: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SDK resends a transaction whose first attempt landed (timeout); the user must not see 409."""
-    real = tabla.cliente()
+    real = table.cliente()
 
     class ReintentoTrasTimeout:
         def __getattr__(self, nombre: str) -> Any:
@@ -379,7 +379,7 @@ def test_a_create_retried_after_a_timeout_is_not_a_false_409(
             real.transact_write_items(**parametros)  # lands, but the answer is "lost"
             return real.transact_write_items(**parametros)  # the retry
 
-    monkeypatch.setattr(tabla, "cliente", ReintentoTrasTimeout)
+    monkeypatch.setattr(table, "cliente", ReintentoTrasTimeout)
     cuerpo = _nuevo()
 
     respuesta = invocar("usuarios_create", "POST", "/api/usuarios", llamante=admin, cuerpo=cuerpo)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from monitor import carga_diferida
+from monitor.startup import deferred_inits
 from tools import funciones, plantilla
 from tools.aws_local import AwsLocal
 
@@ -77,27 +77,27 @@ def resolvers() -> dict[str, Any]:
 # ---- deferred package inits
 def test_exports_are_read_from_the_package_init() -> None:
     fuente = "from .alb_event import ALBEvent\nfrom pkg.otro import Algo as Alias\nimport os\nX = 1\n"
-    assert carga_diferida.exportados("pkg.sub", fuente) == {
+    assert deferred_inits.exportados("pkg.sub", fuente) == {
         "ALBEvent": ("pkg.sub.alb_event", "ALBEvent"),
         "Alias": ("pkg.otro", "Algo"),
     }
 
 
 def test_an_imported_package_is_left_as_it_is() -> None:
-    importlib.import_module(carga_diferida.PAQUETES[0])
-    assert carga_diferida.diferir(carga_diferida.PAQUETES[0]) is None
+    importlib.import_module(deferred_inits.PAQUETES[0])
+    assert deferred_inits.diferir(deferred_inits.PAQUETES[0]) is None
 
 
-@pytest.mark.parametrize("paquete", carga_diferida.PAQUETES)
+@pytest.mark.parametrize("paquete", deferred_inits.PAQUETES)
 def test_a_deferred_package_exports_the_same_objects_as_the_real_one(paquete: str) -> None:
     """Every name the real `__init__` imports, through the deferred module, is the very same object."""
     codigo = f"""
 import importlib, json, sys
 sys.path.insert(0, {str(CAPA)!r})
 import monitor
-from monitor import carga_diferida
+from monitor.startup import deferred_inits
 paquete = importlib.import_module({paquete!r})
-nombres = carga_diferida.exportados({paquete!r}, open(paquete.__spec__.origin, encoding="utf-8").read())
+nombres = deferred_inits.exportados({paquete!r}, open(paquete.__spec__.origin, encoding="utf-8").read())
 antes = sorted(m for m in sys.modules if m.startswith({paquete!r} + "."))
 distintos = [n for n, (origen, real) in nombres.items()
              if getattr(paquete, n) is not getattr(importlib.import_module(origen), real)]
@@ -114,15 +114,15 @@ print(json.dumps({{"nombres": len(nombres), "antes": len(antes), "distintos": di
 
 
 def test_no_function_loads_the_resolvers_and_events_it_does_not_use(resolvers: dict[str, Any]) -> None:
-    todas = [*resolvers, "authorizer"]
+    todas = [*resolvers, "auth_authorizer"]
     with ThreadPoolExecutor(max_workers=4) as grupo:
         informes = dict(zip(todas, grupo.map(lambda f: en_limpio(f, _INFORME), todas), strict=True))
     for nombre, cargados in informes.items():
         assert [m for m in AJENOS if cargados[m]] == [], nombre
         assert cargados["monitor.respuestas"] is False, nombre  # response models are for the document only
-    assert informes["authorizer"]["pydantic"] is False
+    assert informes["auth_authorizer"]["pydantic"] is False
     # Functions that sign or verify a token on every request load PyJWT at init; the rest never do.
-    firmantes = {"authorizer", "auth_login", "auth_token", "auth_password"}
+    firmantes = {"auth_authorizer", "auth_login", "auth_token", "auth_password"}
     assert {n for n, cargados in informes.items() if cargados["jwt"]} == firmantes
     # The check can fail: the real package init does load them.
     directo = subprocess.run(
@@ -139,7 +139,7 @@ def test_functions_without_validation_take_only_path_strings(resolvers: dict[str
     """Powertools passes only path parameters when validation is off: a query or body parameter there
     would silently keep its default."""
     sin_validacion = {n: app for n, app in resolvers.items() if not app._enable_validation}
-    assert {"health", "expedientes_get", "expedientes_delete"} <= set(sin_validacion)
+    assert {"salud", "expedientes_get", "expedientes_delete"} <= set(sin_validacion)
     for nombre, app in sin_validacion.items():
         for ruta in app._static_routes + app._dynamic_routes:
             de_ruta = set(PARAMETRO_DE_RUTA.findall(ruta.openapi_path))
@@ -165,21 +165,21 @@ CUERPOS = {
     "aseguradoras_create": "AseguradoraNueva",
     "auth_login": "Credenciales",
     "auth_password": "CambioPassword",
-    "comentarios_create": "NuevoComentario",
-    "evidencias_create": "SolicitudCarga",
-    "expedientes_create": "CrearExpediente",
+    "expedientes_comentarios_create": "ComentarioNuevo",
+    "evidencias_create": "EvidenciaNueva",
+    "expedientes_create": "ExpedienteNuevo",
     "expedientes_estado": "CambioEstado",
-    "expedientes_update": "ActualizarExpediente",
-    "integraciones_create": "ClienteNuevo",
-    "service_orders_cancel": "ServiceOrderCancellationDetails",
-    "service_orders_create": "ServiceOrderDetails",
+    "expedientes_update": "CambiosExpediente",
+    "auth_clientes_create": "ClienteNuevo",
+    "ordenes_cancel": "ServiceOrderCancellationDetails",
+    "ordenes_receive": "ServiceOrderDetails",
     "usuarios_create": "UsuarioNuevo",
     "usuarios_update": "CambiosUsuario",
 }
 # After `import app`, and again after one request from events/: which request models are built, and
 # whether every route was made ready to validate at init.
 _CONSTRUIDOS = """
-from monitor.tipos import Cuerpo
+from monitor.core.models import Cuerpo
 from tools.funciones import Contexto
 def modelos(clase):
     for sub in clase.__subclasses__():
@@ -220,9 +220,9 @@ def test_each_function_builds_at_init_the_request_model_of_its_route_and_no_othe
         assert informe["tras_solicitud"] == informe["init"], funcion  # the first request built nothing
     # The checks can fail: those functions do load models they leave unbuilt (the order's lines are validated
     # through the order's own schema), and the requests reach validation.
-    assert "CrearExpediente" in informes["expedientes_update"]["cargados"]
-    assert "ServiceOrderItem" in informes["service_orders_create"]["cargados"]
-    assert "ServiceOrderDetails" in informes["service_orders_cancel"]["cargados"]
+    assert "ExpedienteNuevo" in informes["expedientes_update"]["cargados"]
+    assert "ServiceOrderItem" in informes["ordenes_receive"]["cargados"]
+    assert "ServiceOrderDetails" in informes["ordenes_cancel"]["cargados"]
     assert informes["usuarios_create"]["status"] == 201
     assert informes["expedientes_create"]["status"] == 201  # its model was validated and dumped
 
@@ -242,7 +242,7 @@ print(json.dumps(estado))
 """
 
 
-@pytest.mark.parametrize("funcion", ["expedientes_update", "expedientes_get", "authorizer"])
+@pytest.mark.parametrize("funcion", ["expedientes_update", "expedientes_get", "auth_authorizer"])
 def test_inside_lambda_the_collector_waits_for_the_first_response(funcion: str, aws: AwsLocal) -> None:
     estado = en_limpio(funcion, _RECOLECTOR, aws, en_lambda=True)
     assert estado["init"] is False
@@ -251,13 +251,13 @@ def test_inside_lambda_the_collector_waits_for_the_first_response(funcion: str, 
     assert estado["congelados"] > 10_000  # what init built is never scanned again
 
 
-@pytest.mark.parametrize("funcion", ["expedientes_get", "authorizer"])
+@pytest.mark.parametrize("funcion", ["expedientes_get", "auth_authorizer"])
 def test_a_first_request_that_fails_still_resumes_collection(funcion: str) -> None:
     """AWS unreachable: the authorizer raises (a 5XX, never a wrong Deny), the resolver answers 500/503."""
     estado = en_limpio(funcion, _RECOLECTOR, en_lambda=True)
     assert estado["init"] is False
     assert estado["despues"] is True
-    if funcion == "authorizer":
+    if funcion == "auth_authorizer":
         assert estado["resultado"] != "respuesta"
 
 

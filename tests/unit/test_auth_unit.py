@@ -11,47 +11,51 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from monitor import auth, autorizador, clientes, contrasenas, login
-from monitor.auth import Rol, TokenInvalido
-from monitor.errors import DemasiadosIntentos, NoAutenticado, SolicitudInvalida
-from monitor.modelos_usuario import UsuarioNuevo
+from monitor.auth import autorizador, clientes, sesion, tokens
+from monitor.auth.modelos import Credenciales
+from monitor.auth.roles import Principal
+from monitor.auth.tokens import TokenInvalido
+from monitor.core import passwords, signing
+from monitor.core.errors import DemasiadosIntentos, NoAutenticado, SolicitudInvalida
+from monitor.usuarios.campos import Rol
+from monitor.usuarios.modelos import UsuarioNuevo
 
 CLAVES = {"kid": "k2", "key": "clave-actual-" + "x" * 64, "previous": [{"kid": "k1", "key": "clave-vieja-" + "y" * 64}]}
 
 
 @pytest.fixture
 def claves_fijas(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    monkeypatch.setattr(auth, "claves_firma", lambda: CLAVES)
+    monkeypatch.setattr(signing, "claves_firma", lambda: CLAVES)
     return CLAVES
 
 
 # ---- contrasenas
 def test_hash_verifies_only_the_same_password_and_is_salted() -> None:
-    primero, segundo = contrasenas.hashear("clave-1"), contrasenas.hashear("clave-1")
+    primero, segundo = passwords.hashear("clave-1"), passwords.hashear("clave-1")
 
     assert primero != segundo
     assert primero.startswith("scrypt$")
     assert "clave-1" not in primero
-    assert contrasenas.verificar("clave-1", primero)
-    assert not contrasenas.verificar("clave-2", primero)
+    assert passwords.verificar("clave-1", primero)
+    assert not passwords.verificar("clave-2", primero)
 
 
 @pytest.mark.parametrize("almacenado", ["", "scrypt$1$2", "bcrypt$x$y$z$a$b", "scrypt$x$8$1$AAAA$AAAA"])
 def test_malformed_hashes_never_verify(almacenado: str) -> None:
-    assert contrasenas.verificar("cualquiera", almacenado) is False
+    assert passwords.verificar("cualquiera", almacenado) is False
 
 
 def test_the_decoy_hash_is_stable_and_matches_nothing_guessable() -> None:
-    assert contrasenas.hash_senuelo() == contrasenas.hash_senuelo()
-    assert not contrasenas.verificar("", contrasenas.hash_senuelo())
+    assert passwords.hash_senuelo() == passwords.hash_senuelo()
+    assert not passwords.verificar("", passwords.hash_senuelo())
 
 
 # ---- tokens
 def test_tokens_carry_kid_and_required_claims(claves_fijas: dict[str, Any]) -> None:
-    token = auth.emitir_token(sub="7", username="ana", rol=Rol.TECNICO, version=3, ttl=120)
+    token = tokens.emitir_token(sub="7", username="ana", rol=Rol.TECNICO, version=3, ttl=120)
 
     assert jwt.get_unverified_header(token) == {"alg": "HS256", "kid": "k2", "typ": "JWT"}
-    claims = auth.verificar_token(token)
+    claims = tokens.verificar_token(token)
     assert {k: claims[k] for k in ("sub", "username", "rol", "ver")} == {
         "sub": "7",
         "username": "ana",
@@ -79,7 +83,7 @@ def test_previous_keys_verify_by_kid(claves_fijas: dict[str, Any]) -> None:
         headers={"kid": "k1"},
     )
 
-    assert auth.verificar_token(token)["sub"] == "1"
+    assert tokens.verificar_token(token)["sub"] == "1"
 
 
 def test_a_previous_key_under_the_current_kid_is_rejected(claves_fijas: dict[str, Any]) -> None:
@@ -100,7 +104,7 @@ def test_a_previous_key_under_the_current_kid_is_rejected(claves_fijas: dict[str
     )
 
     with pytest.raises(TokenInvalido):
-        auth.verificar_token(token)
+        tokens.verificar_token(token)
 
 
 @pytest.mark.parametrize("alg", ["HS512", "HS384"])
@@ -118,7 +122,7 @@ def test_other_algorithms_are_rejected_even_with_the_right_key(claves_fijas: dic
     token = jwt.encode(claims, CLAVES["key"], algorithm=alg, headers={"kid": "k2"})
 
     with pytest.raises(TokenInvalido, match="algoritmo"):
-        auth.verificar_token(token)
+        tokens.verificar_token(token)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +139,7 @@ def test_bearer_token_is_extracted() -> None:
 
 
 def test_context_holds_only_strings_and_numbers() -> None:
-    principal = auth.Principal(id="cli_1", username="cli_1", rol=Rol.INTEGRACION, id_aseguradora=2)
+    principal = Principal(id="cli_1", username="cli_1", rol=Rol.INTEGRACION, id_aseguradora=2)
 
     assert autorizador.contexto(principal) == {"username": "cli_1", "rol": "Integracion", "id_aseguradora": 2}
 
@@ -218,29 +222,29 @@ def test_staff_users_cannot_have_the_integration_role() -> None:
 
 
 def test_login_trims_the_username_but_not_the_password() -> None:
-    datos = login.Credenciales(usuario="  ana  ", password="  con espacios  ")
+    datos = Credenciales(usuario="  ana  ", password="  con espacios  ")
 
     assert (datos.usuario, datos.password) == ("ana", "  con espacios  ")
 
 
 # ---- throttle window
 def test_an_open_window_under_the_limit_does_not_block() -> None:
-    login._comprobar_bloqueo({"fallos": login.MAX_FALLOS - 1, "expira": 2000}, 1000)
+    sesion._comprobar_bloqueo({"fallos": sesion.MAX_FALLOS - 1, "expira": 2000}, 1000)
 
 
 def test_a_full_window_blocks_with_the_remaining_seconds() -> None:
     with pytest.raises(DemasiadosIntentos) as error:
-        login._comprobar_bloqueo({"fallos": login.MAX_FALLOS, "expira": 1300}, 1000)
+        sesion._comprobar_bloqueo({"fallos": sesion.MAX_FALLOS, "expira": 1300}, 1000)
 
     assert error.value.headers == {"Retry-After": "300"}
     assert error.value.status == 429
 
 
 def test_an_expired_window_does_not_block_even_if_the_item_lingers() -> None:
-    login._comprobar_bloqueo({"fallos": 50, "expira": 1000}, 1000)
-    login._comprobar_bloqueo(None, 1000)
+    sesion._comprobar_bloqueo({"fallos": 50, "expira": 1000}, 1000)
+    sesion._comprobar_bloqueo(None, 1000)
 
 
 def test_the_decoy_costs_what_a_real_hash_costs() -> None:
     """Same scrypt parameters as new hashes, so an unknown user takes as long as a wrong password."""
-    assert contrasenas.hash_senuelo().split("$")[:4] == contrasenas.hashear("x").split("$")[:4]
+    assert passwords.hash_senuelo().split("$")[:4] == passwords.hashear("x").split("$")[:4]

@@ -8,33 +8,33 @@ from decimal import Decimal
 
 import pytest
 
-from monitor import cursores
-from monitor.errors import SolicitudInvalida
+from monitor.core import cursors
+from monitor.core.errors import SolicitudInvalida
 
 CLAVE = {"PK": "EXP#SIN-1", "SK": "HIST#2024-03-20T10:30:00.000Z#abcd", "GSI1SK": "x", "n": Decimal("12")}
 
 
 def test_round_trip_keeps_the_key_exactly() -> None:
-    cursor = cursores.codificar(CLAVE, "GET /api/expedientes")
+    cursor = cursors.codificar(CLAVE, "GET /api/expedientes")
 
     assert isinstance(cursor, str)
     assert "EXP#" not in cursor  # opaque: not the raw key
-    assert cursores.decodificar(cursor, "GET /api/expedientes") == CLAVE
+    assert cursors.decodificar(cursor, "GET /api/expedientes") == CLAVE
 
 
 def test_no_key_means_no_cursor() -> None:
-    assert cursores.codificar(None, "x") is None
-    assert cursores.codificar({}, "x") is None
-    assert cursores.decodificar(None, "x") is None
-    assert cursores.decodificar("", "x") is None
+    assert cursors.codificar(None, "x") is None
+    assert cursors.codificar({}, "x") is None
+    assert cursors.decodificar(None, "x") is None
+    assert cursors.decodificar("", "x") is None
 
 
 def test_pagina_builds_the_list_body() -> None:
-    cuerpo = cursores.pagina([1, 2], CLAVE, "a")
+    cuerpo = cursors.pagina([1, 2], CLAVE, "a")
 
     assert cuerpo["items"] == [1, 2]
-    assert cursores.decodificar(cuerpo["next_cursor"], "a") == CLAVE
-    assert cursores.pagina([], None, "a") == {"items": [], "next_cursor": None}
+    assert cursors.decodificar(cuerpo["next_cursor"], "a") == CLAVE
+    assert cursors.pagina([], None, "a") == {"items": [], "next_cursor": None}
 
 
 def _alterar(cursor: str) -> str:
@@ -61,23 +61,23 @@ def _alterar(cursor: str) -> str:
     ],
 )
 def test_a_tampered_cursor_is_400(alterar: object) -> None:
-    cursor = cursores.codificar(CLAVE, "GET /api/expedientes")
+    cursor = cursors.codificar(CLAVE, "GET /api/expedientes")
     assert cursor
 
     with pytest.raises(SolicitudInvalida) as error:
-        cursores.decodificar(alterar(cursor), "GET /api/expedientes")  # type: ignore[operator]
+        cursors.decodificar(alterar(cursor), "GET /api/expedientes")  # type: ignore[operator]
 
     assert error.value.status == 400
     assert error.value.detalles == [{"campo": "cursor", "mensaje": "Cursor inválido o de otra consulta"}]
 
 
 def test_a_cursor_of_another_listing_is_400() -> None:
-    cursor = cursores.codificar(CLAVE, "GET /api/expedientes?estado=Ingreso")
+    cursor = cursors.codificar(CLAVE, "GET /api/expedientes?estado=Ingreso")
 
     with pytest.raises(SolicitudInvalida):
-        cursores.decodificar(cursor, "GET /api/expedientes?estado=Salida")
+        cursors.decodificar(cursor, "GET /api/expedientes?estado=Salida")
 
 
 def test_limite_defaults_to_fifty() -> None:
-    assert cursores.limite(None) == 50
-    assert cursores.limite(7) == 7
+    assert cursors.limite(None) == 50
+    assert cursors.limite(7) == 7

@@ -6,7 +6,10 @@ from typing import Any
 
 import pytest
 
-from monitor import clientes, documentacion, http, respuestas
+from monitor.auth import clientes
+from monitor.auth import respuestas as respuestas_auth
+from monitor.core import http, openapi
+from monitor.expedientes import respuestas as respuestas_expedientes
 from tools import funciones, openapi_local, plantilla
 
 
@@ -16,7 +19,7 @@ def documento() -> dict[str, Any]:
 
 
 def test_every_reference_of_the_document_resolves(documento: dict[str, Any]) -> None:
-    referidos = set(documentacion.referidos(documento))
+    referidos = set(openapi.referidos(documento))
     assert {"Error", "ErrorValidacion", "Expediente", "Salud"} <= referidos
     assert referidos <= set(documento["components"]["schemas"])
 
@@ -42,7 +45,7 @@ def test_a_function_s_own_schema_declares_400_for_validation_never_422() -> None
 
 def test_component_schemas_are_the_models_serialization_schemas(documento: dict[str, Any]) -> None:
     componentes = documento["components"]["schemas"]
-    esperado = documentacion.esquemas(["DetalleExpediente"])
+    esperado = openapi.esquemas(["DetalleExpediente"])
     for nombre in ("DetalleExpediente", "AseguradoraResumen"):  # nested models come along
         assert componentes[nombre]["required"] == esperado[nombre]["required"]
         assert componentes[nombre]["properties"].keys() == esperado[nombre]["properties"].keys()
@@ -50,24 +53,26 @@ def test_component_schemas_are_the_models_serialization_schemas(documento: dict[
 
 
 def test_several_names_document_any_of_them() -> None:
-    entrada = http.documentar(("TokenCliente", "TokenOAuth"), "Token")
+    entrada = http.documentar(("auth.Token", "auth.TokenOAuth"), "Token")
     assert entrada["content"]["application/json"]["schema"] == {
-        "anyOf": [{"$ref": "#/components/schemas/TokenCliente"}, {"$ref": "#/components/schemas/TokenOAuth"}]
+        "anyOf": [{"$ref": "#/components/schemas/Token"}, {"$ref": "#/components/schemas/TokenOAuth"}]
     }
+    assert openapi.modelo("TokenOAuth") is respuestas_auth.TokenOAuth
 
 
 def test_an_unknown_model_name_fails_loudly() -> None:
     with pytest.raises(LookupError, match="Expedient"):
-        documentacion.modelo("Expedient")
+        openapi.modelo("Expedient")
 
 
 def test_only_response_models_are_documented_as_answers() -> None:
-    assert documentacion.modelo("DetalleExpediente") is respuestas.DetalleExpediente
-    with pytest.raises(LookupError, match="ActualizarExpediente"):
-        documentacion.modelo("ActualizarExpediente")  # a request body, not an answer
+    http.documentar("expedientes.DetalleExpediente", "Detalle")
+    assert openapi.modelo("DetalleExpediente") is respuestas_expedientes.DetalleExpediente
+    with pytest.raises(LookupError, match="CambiosExpediente"):
+        openapi.modelo("CambiosExpediente")  # a request body, not an answer
     with pytest.raises(LookupError, match="Rol"):
-        documentacion.modelo("Rol")  # imported into the module, not a model
+        openapi.modelo("Rol")  # imported into the module, not a model
 
 
 def test_the_integration_client_answer_is_the_documented_one() -> None:
-    assert tuple(respuestas.ClienteCreado.model_fields) == clientes.CAMPOS_CREADO
+    assert tuple(respuestas_auth.ClienteCreado.model_fields) == clientes.CAMPOS_CREADO

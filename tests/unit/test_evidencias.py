@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from monitor import almacen, evidencias, fechas
-from monitor.evidencias import nombre_seguro
-from monitor.modelos_evidencia import SolicitudCarga
+from monitor.core import dates, keys, storage
+from monitor.evidencias import servicio as evidencias
+from monitor.evidencias.modelos import EvidenciaNueva
+from monitor.evidencias.reglas import nombre_seguro
 
 
 @pytest.mark.parametrize(
@@ -59,27 +60,25 @@ def test_long_names_are_cut_to_100_characters_keeping_the_extension() -> None:
 
 
 def test_s3_key_is_scoped_to_the_expediente_and_type() -> None:
-    clave = evidencias.clave_s3("SIN-1", "fotografia", "0190abc", "foto.png")
+    clave = keys.evidencia_s3("SIN-1", "fotografia", "0190abc", "foto.png")
 
     assert clave == "expedientes/SIN-1/fotografia/0190abc-foto.png"
-    assert clave.startswith(evidencias.prefijo_expediente("SIN-1"))
+    assert clave.startswith(keys.prefijo_expediente_s3("SIN-1"))
     # The trailing slash keeps SIN-1 from matching SIN-10's objects.
-    assert not evidencias.clave_s3("SIN-10", "documento", "1", "a.pdf").startswith(
-        evidencias.prefijo_expediente("SIN-1")
-    )
+    assert not keys.evidencia_s3("SIN-10", "documento", "1", "a.pdf").startswith(keys.prefijo_expediente_s3("SIN-1"))
 
 
 def test_claim_numbers_made_of_dots_never_become_relative_paths() -> None:
-    assert evidencias.prefijo_expediente(".") == "expedientes/%2E/"
-    assert evidencias.prefijo_expediente("..") == "expedientes/%2E%2E/"
-    assert evidencias.prefijo_expediente("A.B") == "expedientes/A.B/"
-    assert evidencias.prefijo_expediente("SIN 1") == "expedientes/SIN 1/"
+    assert keys.prefijo_expediente_s3(".") == "expedientes/%2E/"
+    assert keys.prefijo_expediente_s3("..") == "expedientes/%2E%2E/"
+    assert keys.prefijo_expediente_s3("A.B") == "expedientes/A.B/"
+    assert keys.prefijo_expediente_s3("SIN 1") == "expedientes/SIN 1/"
 
 
 def test_ids_sort_by_creation_time_and_do_not_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
     base = datetime(2025, 1, 1, tzinfo=UTC)
     momentos = iter([base, base + timedelta(milliseconds=1), base + timedelta(days=400)])
-    monkeypatch.setattr(fechas, "reloj", lambda: next(momentos))
+    monkeypatch.setattr(dates, "reloj", lambda: next(momentos))
 
     ids = [evidencias.nuevo_id() for _ in range(3)]
 
@@ -94,7 +93,7 @@ def _solicitud(**cambios: object) -> dict[str, object]:
 
 @pytest.mark.parametrize("content_type", ["image/jpeg", "image/png", "image/heic", "image/webp", "IMAGE/PNG"])
 def test_photos_accept_images(content_type: str) -> None:
-    assert SolicitudCarga.model_validate(_solicitud(content_type=content_type)).content_type == content_type.lower()
+    assert EvidenciaNueva.model_validate(_solicitud(content_type=content_type)).content_type == content_type.lower()
 
 
 @pytest.mark.parametrize(
@@ -109,31 +108,31 @@ def test_photos_accept_images(content_type: str) -> None:
 )
 def test_other_content_types_are_refused(tipo: str, content_type: str) -> None:
     with pytest.raises(ValidationError) as error:
-        SolicitudCarga.model_validate(_solicitud(tipo=tipo, content_type=content_type))
+        EvidenciaNueva.model_validate(_solicitud(tipo=tipo, content_type=content_type))
 
     assert error.value.errors()[0]["loc"] == ("content_type",)
 
 
 def test_documents_accept_pdf_and_images() -> None:
     for content_type in ["application/pdf", "image/jpeg"]:
-        assert SolicitudCarga.model_validate(_solicitud(tipo="documento", content_type=content_type))
+        assert EvidenciaNueva.model_validate(_solicitud(tipo="documento", content_type=content_type))
 
 
 @pytest.mark.parametrize("tamano", [0, -1, evidencias.TAMANO_MAXIMO + 1, "1024", 10.5, True])
 def test_size_must_be_an_integer_within_the_cap(tamano: object) -> None:
     with pytest.raises(ValidationError) as error:
-        SolicitudCarga.model_validate(_solicitud(tamano=tamano))
+        EvidenciaNueva.model_validate(_solicitud(tamano=tamano))
 
     assert error.value.errors()[0]["loc"] == ("tamano",)
 
 
 def test_size_cap_is_25_mb_inclusive() -> None:
-    assert SolicitudCarga.model_validate(_solicitud(tamano=26_214_400)).tamano == 26_214_400
+    assert EvidenciaNueva.model_validate(_solicitud(tamano=26_214_400)).tamano == 26_214_400
 
 
 def test_unknown_fields_are_refused() -> None:
     with pytest.raises(ValidationError):
-        SolicitudCarga.model_validate(_solicitud(s3_key="expedientes/otro/x"))
+        EvidenciaNueva.model_validate(_solicitud(s3_key="expedientes/otro/x"))
 
 
 def _item(**cambios: object) -> dict[str, object]:
@@ -155,8 +154,8 @@ def _item(**cambios: object) -> dict[str, object]:
 
 
 def test_public_view_hides_keys_and_marks_stale_pending_uploads_as_expired() -> None:
-    vigente = evidencias.publico(_item(), momento="2025-01-01T10:14:59.999Z")
-    vencida = evidencias.publico(_item(), momento="2025-01-01T10:15:00.001Z")
+    vigente = evidencias.a_respuesta(_item(), momento="2025-01-01T10:14:59.999Z")
+    vencida = evidencias.a_respuesta(_item(), momento="2025-01-01T10:15:00.001Z")
 
     assert vigente["estado"] == "Pendiente"
     assert vencida["estado"] == "Expirada"
@@ -169,7 +168,7 @@ def test_public_view_hides_keys_and_marks_stale_pending_uploads_as_expired() -> 
 def test_uploaded_evidence_never_expires() -> None:
     item = _item(estado="Subida", tamano_real=9, subido_por=3, fecha_carga="2025-01-01T10:05:00.000Z")
 
-    vista = evidencias.publico(item, momento="2030-01-01T00:00:00.000Z", url="https://x")
+    vista = evidencias.a_respuesta(item, momento="2030-01-01T00:00:00.000Z", url="https://x")
 
     assert vista["estado"] == "Subida"
     assert vista["tamano_real"] == 9
@@ -196,7 +195,7 @@ def test_addressing_style_is_path_for_local_endpoints_and_virtual_for_aws(
     for variable, valor in entorno.items():
         monkeypatch.setenv(variable, valor)
 
-    assert almacen.estilo_direcciones() == esperado
+    assert storage.estilo_direcciones() == esperado
 
 
 @pytest.mark.parametrize(

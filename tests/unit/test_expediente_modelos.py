@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from monitor import estados, expedientes
-from monitor.auth import Rol
-from monitor.campos import CAMPOS_SALIDA, Estado
-from monitor.errors import AccesoDenegado, Conflicto
-from monitor.modelos_expediente import ActualizarExpediente, CrearExpediente, NuevoComentario
-from monitor.respuestas import Expediente
+from monitor.core.errors import AccesoDenegado, Conflicto
+from monitor.expedientes import estados
+from monitor.expedientes import servicio as expedientes
+from monitor.expedientes.campos import CAMPOS_SALIDA, Estado
+from monitor.expedientes.modelos import CambiosExpediente, ComentarioNuevo, ExpedienteNuevo
+from monitor.expedientes.respuestas import Expediente
+from monitor.usuarios.campos import Rol
 
 BASE = {
     "no_siniestro": " SIN-2024-001 ",
@@ -28,7 +29,7 @@ BASE = {
 
 
 def test_create_model_normalises_and_trims() -> None:
-    modelo = CrearExpediente.model_validate({**BASE, "estado": "Salida", "version": 9, "creado_por": 3})
+    modelo = ExpedienteNuevo.model_validate({**BASE, "estado": "Salida", "version": 9, "creado_por": 3})
 
     assert modelo.no_siniestro == "SIN-2024-001"
     assert modelo.fecha_ingreso == "2024-03-15T12:00:00.000Z"
@@ -36,7 +37,7 @@ def test_create_model_normalises_and_trims() -> None:
 
 
 def test_update_model_strips_estado_and_read_only_fields_before_validation() -> None:
-    modelo = ActualizarExpediente.model_validate(
+    modelo = CambiosExpediente.model_validate(
         {"estado": 5, "no_siniestro": [], "creado_por": "x", "ubicacion_almacenamiento": 1, "color": "Rojo"}
     )
 
@@ -44,7 +45,7 @@ def test_update_model_strips_estado_and_read_only_fields_before_validation() -> 
 
 
 def test_update_model_keeps_nulls_as_clears_and_omits_what_was_not_sent() -> None:
-    assert ActualizarExpediente.model_validate({"color": None, "doc_finiquito": False}).cambios() == {
+    assert CambiosExpediente.model_validate({"color": None, "doc_finiquito": False}).cambios() == {
         "color": None,
         "doc_finiquito": False,
     }
@@ -68,11 +69,11 @@ def test_update_model_keeps_nulls_as_clears_and_omits_what_was_not_sent() -> Non
 )
 def test_update_model_is_strict(cuerpo: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
-        ActualizarExpediente.model_validate(cuerpo)
+        CambiosExpediente.model_validate(cuerpo)
 
 
 def test_dato_of_exactly_500_characters_is_accepted() -> None:
-    assert ActualizarExpediente.model_validate({"dato1": "x" * 500}).cambios() == {"dato1": "x" * 500}
+    assert CambiosExpediente.model_validate({"dato1": "x" * 500}).cambios() == {"dato1": "x" * 500}
 
 
 def test_output_model_lists_every_output_field() -> None:
@@ -82,7 +83,7 @@ def test_output_model_lists_every_output_field() -> None:
 def test_publica_fills_every_field_and_turns_dynamo_numbers_into_ints() -> None:
     from decimal import Decimal
 
-    salida = expedientes.publica(
+    salida = expedientes.a_respuesta(
         {"no_siniestro": "X", "version": Decimal(3), "creado_por": Decimal(2), "id_aseguradora": Decimal(1), "PK": "p"}
     )
 
@@ -94,10 +95,10 @@ def test_publica_fills_every_field_and_turns_dynamo_numbers_into_ints() -> None:
 
 
 def test_comment_text_rules() -> None:
-    assert NuevoComentario.model_validate({"texto": " hola\n\tmundo "}).texto == "hola\n\tmundo"
+    assert ComentarioNuevo.model_validate({"texto": " hola\n\tmundo "}).texto == "hola\n\tmundo"
     for malo in ("", " ", "x" * 2001, "a\x1bb", "\x7f"):
         with pytest.raises(ValidationError):
-            NuevoComentario.model_validate({"texto": malo})
+            ComentarioNuevo.model_validate({"texto": malo})
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from monitor import fechas
-from monitor.tipos import Fecha, MarcaTiempo
+from monitor.core import dates
+from monitor.core.models import Fecha, MarcaTiempo
 
 
 class Modelo(BaseModel):
@@ -30,7 +30,7 @@ class Modelo(BaseModel):
     ],
 )
 def test_dates_are_normalised(entrada: str, salida: str) -> None:
-    assert fechas.normalizar_fecha(entrada) == salida
+    assert dates.normalizar_fecha(entrada) == salida
     assert Modelo(fecha=entrada).fecha == salida
 
 
@@ -45,14 +45,14 @@ def test_dates_are_normalised(entrada: str, salida: str) -> None:
     ],
 )
 def test_timestamps_are_converted_to_utc_milliseconds(entrada: str, salida: str) -> None:
-    assert fechas.normalizar_marca_tiempo(entrada) == salida
+    assert dates.normalizar_marca_tiempo(entrada) == salida
     assert Modelo(marca=entrada).marca == salida
 
 
 @pytest.mark.parametrize("entrada", ["2024-02-30", "2023-02-29", "2024-13-01", "22/03/2024", "mañana", "", "2024-3-2"])
 def test_invalid_dates_raise_value_error_in_spanish(entrada: str) -> None:
     with pytest.raises(ValueError, match="Fecha inválida"):
-        fechas.normalizar_fecha(entrada)
+        dates.normalizar_fecha(entrada)
     with pytest.raises(ValidationError) as error:
         Modelo(fecha=entrada)
     assert "Fecha inválida" in str(error.value)
@@ -61,19 +61,19 @@ def test_invalid_dates_raise_value_error_in_spanish(entrada: str) -> None:
 @pytest.mark.parametrize("entrada", ["2024-03-20 25:00", "ayer", "", "20/03/2024T10:30"])
 def test_invalid_timestamps_raise_value_error_in_spanish(entrada: str) -> None:
     with pytest.raises(ValueError, match="Fecha-hora inválida"):
-        fechas.normalizar_marca_tiempo(entrada)
+        dates.normalizar_marca_tiempo(entrada)
 
 
 def test_non_strings_are_left_for_the_type_check() -> None:
-    assert fechas.normalizar_fecha(None) is None
-    assert fechas.normalizar_fecha(20240322) == 20240322
+    assert dates.normalizar_fecha(None) is None
+    assert dates.normalizar_fecha(20240322) == 20240322
     with pytest.raises(ValidationError):
         Modelo(fecha=20240322)  # type: ignore[arg-type]
 
 
 def test_iso_and_ahora_are_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
     mexico = timezone(timedelta(hours=-6))
-    assert fechas.iso(datetime(2024, 3, 20, 4, 30, 0, 999_999, tzinfo=mexico)) == "2024-03-20T10:30:00.999Z"
-    assert fechas.iso(datetime(2024, 3, 20, 4, 30)) == "2024-03-20T04:30:00.000Z"
-    monkeypatch.setattr(fechas, "reloj", lambda: datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
-    assert fechas.ahora() == "2024-01-02T03:04:05.000Z"
+    assert dates.iso(datetime(2024, 3, 20, 4, 30, 0, 999_999, tzinfo=mexico)) == "2024-03-20T10:30:00.999Z"
+    assert dates.iso(datetime(2024, 3, 20, 4, 30)) == "2024-03-20T04:30:00.000Z"
+    monkeypatch.setattr(dates, "reloj", lambda: datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert dates.ahora() == "2024-01-02T03:04:05.000Z"

@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from monitor import firmas
+from monitor.ordenes import firmas
 
 CLAVE = "c0ffee" * 10
 CUERPO = '{"createdByDisplayName":"María Peña","comments":"Ñandú 😀"}'

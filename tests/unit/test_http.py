@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from monitor import jsoncodec
-from monitor.auth import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Rol
-from monitor.errors import SolicitudInvalida
-from monitor.http import detalles_de_validacion, mensaje_de_rechazo, no_siniestro_valido
+from monitor.auth.roles import ADMIN, ADMIN_OPERADOR, INTEGRACION, PERSONAL, Permiso
+from monitor.core import jsoncodec
+from monitor.core.errors import SolicitudInvalida
+from monitor.core.validation import detalles_de_validacion
+from monitor.expedientes.campos import no_siniestro_valido
+from monitor.usuarios.campos import Rol
 
 
 @pytest.mark.parametrize(
@@ -25,8 +27,10 @@ from monitor.http import detalles_de_validacion, mensaje_de_rechazo, no_siniestr
         (INTEGRACION, Rol.TECNICO, "Acceso restringido a integraciones de aseguradoras"),
     ],
 )
-def test_each_refusal_has_the_designed_body(permitidos: frozenset[Rol], rol: Rol, mensaje: str) -> None:
-    assert mensaje_de_rechazo(permitidos, rol) == mensaje
+def test_each_refusal_has_the_designed_body(permitidos: Permiso, rol: Rol, mensaje: str) -> None:
+    evento = {"requestContext": {"authorizer": {"principalId": "7", "username": "u", "rol": rol.value}}}
+    assert permitidos.rechazo(evento) == (403, mensaje)
+    assert permitidos.rechazo({"requestContext": {}}) == (401, "Token requerido")
 
 
 def test_all_missing_fields_are_named_in_one_message() -> None:

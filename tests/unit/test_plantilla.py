@@ -29,8 +29,8 @@ def test_a_route_knows_its_function_code_and_whether_it_is_public() -> None:
     health = _ruta("GET", "/api/health")
     me = _ruta("GET", "/api/auth/me")
 
-    assert health.funcion == "HealthFunction"
-    assert health.codigo == FUNCIONES / "health"
+    assert health.funcion == "SaludFunction"
+    assert health.codigo == FUNCIONES / "salud"
     assert health.publica is True
     assert me.publica is False
 
@@ -120,7 +120,7 @@ def test_authorizer_is_a_token_authorizer_on_the_bearer_header() -> None:
     assert expresion.fullmatch("Bearer aaa.bbb.ccc")
     assert not expresion.fullmatch("Basic dXN1YXJpbw==")
     assert not expresion.fullmatch("Bearer solo-una-parte")
-    assert plantilla.codigo_funcion(plantilla.funcion_autorizador()) == FUNCIONES / "authorizer"
+    assert plantilla.codigo_funcion(plantilla.funcion_autorizador()) == FUNCIONES / "auth_authorizer"
 
 
 def test_cloudformation_tags_are_kept_as_intrinsic_functions() -> None:

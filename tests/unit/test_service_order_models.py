@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from monitor import jsoncodec
-from monitor.modelos_service_order import ServiceOrderCancellationDetails, ServiceOrderDetails, ServiceOrderItem
-from monitor.service_orders import numero_legible, precarga_cancelacion, precarga_recepcion
+from monitor.core import jsoncodec
+from monitor.ordenes.campos import numero_legible
+from monitor.ordenes.cancelacion import precarga_cancelacion
+from monitor.ordenes.modelos import ServiceOrderCancellationDetails, ServiceOrderDetails, ServiceOrderItem
+from monitor.ordenes.recepcion import precarga_recepcion
 
 GUID = "6F9619FF-8B86-D011-B42D-00C04FC964FF"
 

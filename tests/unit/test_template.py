@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from monitor.metricas import Metrica
+from monitor.core.metrics import Metrica
 from tools import plantilla
 
 FUNCIONES = plantilla.recursos("AWS::Serverless::Function")

@@ -1,6 +1,5 @@
-"""Monitor's shared package: everything the functions have in common lives here."""
+"""Monitor's shared layer. Importing it first prepares the cold start (`monitor.startup`, docs/startup.md)."""
 
-from monitor import carga_diferida, recolector
+from monitor.startup import install
 
-recolector.pausar()
-carga_diferida.instalar()
+install.install()

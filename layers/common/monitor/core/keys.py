@@ -1,0 +1,176 @@
+"""Every key shape of the single table, built here and nowhere else (docs/data-model.md): the one module
+that knows how the business items are laid out in DynamoDB."""
+
+from __future__ import annotations
+
+Clave = dict[str, str]
+
+EXPEDIENTE_SK = "EXP"
+
+
+def _pad(numero: int) -> str:
+    return f"{numero:010d}"
+
+
+# ---- usuarios, clientes, aseguradoras, contadores
+def usuario(id_usuario: int) -> Clave:
+    return {"PK": f"USUARIO#{id_usuario}", "SK": "USUARIO"}
+
+
+def nombre_usuario(username: str) -> Clave:
+    return {"PK": f"USERNAME#{username.lower()}", "SK": "USERNAME"}
+
+
+USUARIOS = "USUARIOS"  # GSI1 partition of every user, by id
+
+
+def lista_usuarios(id_usuario: int) -> Clave:
+    return {"GSI1PK": USUARIOS, "GSI1SK": _pad(id_usuario)}
+
+
+def intentos_login(username: str) -> Clave:
+    return {"PK": f"LOGIN#{username.lower()}", "SK": "FALLOS"}
+
+
+def cliente(client_id: str) -> Clave:
+    return {"PK": f"CLIENTE#{client_id}", "SK": "CLIENTE"}
+
+
+ASEGURADORAS = "ASEGURADORAS"  # the catalog's one partition
+
+
+def aseguradora(id_aseguradora: int) -> Clave:
+    return {"PK": ASEGURADORAS, "SK": f"ASEG#{_pad(id_aseguradora)}"}
+
+
+def nombre_aseguradora(nombre: str) -> Clave:
+    """Uniqueness of insurer names (case-insensitive) by conditional write."""
+    return {"PK": f"ASEGNOMBRE#{nombre.casefold()}", "SK": "ASEGNOMBRE"}
+
+
+def contador(nombre: str) -> Clave:
+    return {"PK": f"CONTADOR#{nombre}", "SK": "CONTADOR"}
+
+
+def salud() -> Clave:
+    return {"PK": "SALUD", "SK": "SALUD"}
+
+
+# ---- expediente and its item collection
+def expediente_pk(no_siniestro: str) -> str:
+    return f"EXP#{no_siniestro}"
+
+
+def expediente(no_siniestro: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": EXPEDIENTE_SK}
+
+
+def orden_fecha(fecha_ingreso: str | None, no_siniestro: str) -> str:
+    return f"{fecha_ingreso or '0000'}#{no_siniestro}"
+
+
+EXPEDIENTES = "EXPEDIENTES"  # GSI1 partition of every expediente
+
+
+def expedientes_por_estado(estado: str) -> str:
+    """GSI2 partition of the expedientes in one state."""
+    return f"EXPEDIENTES#ESTADO#{estado}"
+
+
+def expedientes_por_aseguradora(id_aseguradora: int) -> str:
+    """GSI3 partition of one insurer's expedientes."""
+    return f"EXPEDIENTES#ASEG#{id_aseguradora}"
+
+
+def listas_expediente(
+    no_siniestro: str, fecha_ingreso: str | None, estado: str, id_aseguradora: int | None
+) -> dict[str, str]:
+    """GSI attributes: all (GSI1), by state (GSI2), by insurer (GSI3); newest fecha_ingreso first."""
+    orden = orden_fecha(fecha_ingreso, no_siniestro)
+    claves = {
+        "GSI1PK": EXPEDIENTES,
+        "GSI1SK": orden,
+        "GSI2PK": expedientes_por_estado(estado),
+        "GSI2SK": orden,
+    }
+    if id_aseguradora is not None:
+        claves |= {"GSI3PK": expedientes_por_aseguradora(id_aseguradora), "GSI3SK": orden}
+    return claves
+
+
+def historial(no_siniestro: str, fecha: str, sufijo: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"HIST#{fecha}#{sufijo}"}
+
+
+def auditoria(no_siniestro: str, fecha: str, sufijo: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"AUD#{fecha}#{sufijo}"}
+
+
+def comentario(no_siniestro: str, id_comentario: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"COM#{id_comentario}"}
+
+
+def evidencia(no_siniestro: str, id_evidencia: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"EVI#{id_evidencia}"}
+
+
+def orden_en_expediente(no_siniestro: str, service_order_id: int) -> Clave:
+    """The order's summary inside the claim's collection: links it whether or not the expediente exists yet."""
+    return {"PK": expediente_pk(no_siniestro), "SK": f"OS#{_pad(service_order_id)}"}
+
+
+PREFIJO_HISTORIAL = "HIST#"
+PREFIJO_AUDITORIA = "AUD#"
+PREFIJO_COMENTARIO = "COM#"
+PREFIJO_EVIDENCIA = "EVI#"
+PREFIJO_ORDEN = "OS#"
+# EXP < HIST# < OS# sort together: the detail reads the expediente, its history and its orders in one Query.
+RANGO_DETALLE = (EXPEDIENTE_SK, "OS$")
+
+
+# ---- service orders
+def orden_servicio(service_order_id: int) -> Clave:
+    return {"PK": f"OS#{_pad(service_order_id)}", "SK": "OS"}
+
+
+def numero_orden(numero: str) -> Clave:
+    return {"PK": f"OSNUM#{numero}", "SK": "OSNUM"}
+
+
+def payload_orden(service_order_id: int) -> Clave:
+    """The order's raw body, apart from the canonical item so that item (and its GSI copies) stays small."""
+    return {"PK": f"OS#{_pad(service_order_id)}", "SK": "PAYLOAD"}
+
+
+ORDENES = "ORDENES"  # GSI1 partition of every service order
+
+
+def ordenes_por_estado(estado: str) -> str:
+    """GSI2 partition of the service orders in one state."""
+    return f"ORDENES#ESTADO#{estado}"
+
+
+def listas_orden(recibida_en: str, service_order_id: int, estado: str) -> dict[str, str]:
+    """GSI attributes: all (GSI1) and by state (GSI2), newest first."""
+    orden = f"{recibida_en}#{_pad(service_order_id)}"
+    return {
+        "GSI1PK": ORDENES,
+        "GSI1SK": orden,
+        "GSI2PK": ordenes_por_estado(estado),
+        "GSI2SK": orden,
+    }
+
+
+# ---- the evidence bucket: everything of an expediente under one prefix
+def segmento_expediente_s3(no_siniestro: str) -> str:
+    """The claim number as one S3 key segment; a claim made only of dots ("." / "..") would read as a
+    relative path to HTTP clients, so its dots are escaped ("%" never occurs in a claim number)."""
+    return no_siniestro.replace(".", "%2E") if not no_siniestro.strip(".") else no_siniestro
+
+
+def prefijo_expediente_s3(no_siniestro: str) -> str:
+    return f"expedientes/{segmento_expediente_s3(no_siniestro)}/"
+
+
+def evidencia_s3(no_siniestro: str, tipo: str, id_evidencia: str, nombre: str) -> str:
+    return f"{prefijo_expediente_s3(no_siniestro)}{tipo}/{id_evidencia}-{nombre}"

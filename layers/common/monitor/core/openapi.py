@@ -1,0 +1,76 @@
+"""The OpenAPI document's response bodies, named in the routes and turned into schemas only here.
+
+Functions declare their answers by model name (`http.documentar("expedientes.Expediente", ...)`): each
+business package keeps its response models in its own `respuestas` module, which only this module loads,
+by the name the route gives. A request never defines or builds a response model, and functions that take
+no body or query never import Pydantic at all (docs/startup.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from monitor.core import responses
+from monitor.core.http import PAQUETES_DE_MODELOS, REFERENCIA
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+_REFERENCIA = re.compile(r"^#/components/schemas/(?P<nombre>[A-Za-z0-9_]+)$")
+
+
+def modelo(nombre: str) -> type[BaseModel]:
+    """A component named by a route: in `monitor.<paquete>.respuestas` when `documentar` was given
+    `"paquete.Modelo"`, else in `monitor.core.responses`."""
+    paquete = PAQUETES_DE_MODELOS.get(nombre)
+    modulo = importlib.import_module(f"monitor.{paquete}.respuestas") if paquete else responses
+    candidato = getattr(modulo, nombre, None)
+    if isinstance(candidato, type) and issubclass(candidato, responses.Respuesta):
+        return candidato
+    raise LookupError(f"Modelo de respuesta desconocido: {nombre}")
+
+
+def referidos(documento: Any) -> Iterator[str]:
+    """Names of every component the document points at."""
+    if isinstance(documento, dict):
+        for clave, valor in documento.items():
+            if clave == "$ref" and isinstance(valor, str) and (hallado := _REFERENCIA.match(valor)):
+                yield hallado["nombre"]
+            else:
+                yield from referidos(valor)
+    elif isinstance(documento, list):
+        for valor in documento:
+            yield from referidos(valor)
+
+
+def esquemas(nombres: Iterable[str]) -> dict[str, Any]:
+    """JSON Schemas of the named models and of the models they nest, keyed by component name."""
+    modelos = [(modelo(n), "serialization") for n in dict.fromkeys(nombres)]
+    if not modelos:
+        return {}
+    _, definiciones = models_json_schema(modelos, ref_template=REFERENCIA + "{model}")  # type: ignore[arg-type]
+    return dict(definiciones.get("$defs", {}))
+
+
+def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
+    """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
+    components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
+    answers validation errors with the 400 in `comunes`."""
+    documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for operaciones in documento.get("paths", {}).values():
+        for operacion in operaciones.values():
+            respuestas = operacion.setdefault("responses", {})
+            respuestas.pop("422", None)
+            for estado, respuesta in comunes.items():
+                respuestas.setdefault(str(estado), respuesta)
+    componentes = documento.setdefault("components", {}).setdefault("schemas", {})
+    faltan = [n for n in dict.fromkeys(referidos(documento)) if n not in componentes]
+    for nombre, definicion in esquemas(faltan).items():
+        componentes.setdefault(nombre, definicion)
+    return type(esquema).model_validate(documento)

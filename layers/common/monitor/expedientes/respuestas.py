@@ -1,0 +1,129 @@
+"""What the expediente routes answer, for the OpenAPI document only (`monitor.core.openapi`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.core.responses import Respuesta
+from monitor.expedientes.campos import Estado
+
+
+class Expediente(Respuesta):
+    """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
+
+    no_siniestro: str
+    factura: str | None = None
+    orden: str | None = None
+    asesor: str | None = None
+    fecha_ingreso: str | None = None
+    fecha_valuacion: str | None = None
+    fecha_autorizacion: str | None = None
+    fecha_pzas_completas: str | None = None
+    unidad_terminada: str | None = None
+    fecha_entrega: str | None = None
+    tecnico: str | None = None
+    mecanico: str | None = None
+    vehiculo: str | None = None
+    observaciones: str | None = None
+    marca: str | None = None
+    modelo: str | None = None
+    tipo: str | None = None
+    color: str | None = None
+    placas: str | None = None
+    nombre_cliente: str | None = None
+    telefono_cliente: str | None = None
+    correo_cliente: str | None = None
+    dato1: str | None = None
+    dato1_fecha_hora: str | None = None
+    dato2: str | None = None
+    dato2_fecha_hora: str | None = None
+    dato3: str | None = None
+    dato3_fecha_hora: str | None = None
+    dato4: str | None = None
+    dato4_fecha_hora: str | None = None
+    comentarios_aseguradora: str | None = None
+    comentarios_aseguradora_fh: str | None = None
+    doc_orden_admision: bool | None = None
+    doc_identificacion: bool | None = None
+    doc_tarjeta_circulacion: bool | None = None
+    doc_caratula_poliza: bool | None = None
+    doc_carta_reparacion: bool | None = None
+    doc_comprobante_deducible: bool | None = None
+    doc_finiquito: bool | None = None
+    doc_encuesta_servicio: bool | None = None
+    estado: Estado
+    ubicacion_almacenamiento: str
+    id_aseguradora: int | None = None
+    creado_por: int
+    version: int
+    creado_en: str
+    actualizado_en: str
+
+
+class Persona(Respuesta):
+    id: int
+    username: str
+
+
+class EntradaHistorial(Respuesta):
+    estado_anterior: Estado | None
+    estado_nuevo: Estado
+    fecha_cambio: str
+    cambiado_por: Persona
+
+
+class Cambio(Respuesta):
+    campo: str
+    anterior: Any
+    nuevo: Any
+
+
+class EntradaAuditoria(Respuesta):
+    fecha: str
+    usuario: Persona
+    cambios: list[Cambio]
+
+
+class ResumenOrden(Respuesta):
+    serviceOrderId: int  # the insurer's camelCase contract
+    serviceOrderNumber: str | None
+    estado: str | None
+    recibida_en: str | None
+
+
+class AseguradoraResumen(Respuesta):
+    id: int
+    nombre: str | None
+
+
+class DetalleExpediente(Expediente):
+    aseguradora: AseguradoraResumen | None
+    historial_estado: list[EntradaHistorial]
+    ordenes_servicio: list[ResumenOrden]
+
+
+class PaginaExpedientes(Respuesta):
+    items: list[Expediente]
+    next_cursor: str | None
+
+
+class PaginaHistorial(Respuesta):
+    items: list[EntradaHistorial]
+    next_cursor: str | None
+
+
+class PaginaAuditoria(Respuesta):
+    items: list[EntradaAuditoria]
+    next_cursor: str | None
+
+
+class Comentario(Respuesta):
+    id: str
+    texto: str
+    autor: Persona
+    fecha: str
+
+
+class PaginaComentarios(Respuesta):
+    items: list[Comentario]
+    next_cursor: str | None

@@ -1,0 +1,406 @@
+"""Expedientes in the single table: the meta item `EXP#<no>/EXP` with its list-index attributes, and
+its item collection (history, audit, comments, evidence, service-order links) under the same PK.
+
+Writes that touch more than one item are transactions, and every change of the meta item is
+conditioned on the `version` it was read at, so concurrent writers never lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from monitor.aseguradoras import servicio as aseguradoras
+from monitor.auth.roles import Principal
+from monitor.core import cursors, keys, table
+from monitor.core.dates import ahora
+from monitor.core.errors import (
+    CondicionFallida,
+    Conflicto,
+    NoEncontrado,
+    PrecondicionFallida,
+    ServicioNoDisponible,
+    SolicitudInvalida,
+    TransaccionCancelada,
+)
+from monitor.core.observability import logger
+from monitor.core.table import entero
+from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
+from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
+
+if TYPE_CHECKING:
+    from monitor.expedientes.modelos import CambiosExpediente, ExpedienteNuevo
+
+NO_ENCONTRADO = "Expediente no encontrado"
+DUPLICADO = "Ya existe un expediente con ese No. Siniestro"
+MUY_SOLICITADO = "El expediente está muy solicitado, intente de nuevo"
+TIPO = "expediente"
+INTENTOS_ESCRITURA = 25  # more than the writers one claim can plausibly have at once
+
+# Attributes used by the list indexes; cleared together with the field they derive from.
+_GSI3 = ("GSI3PK", "GSI3SK")
+
+
+def no_encontrado() -> NoEncontrado:
+    return NoEncontrado(NO_ENCONTRADO)
+
+
+def persona(principal: Principal) -> dict[str, Any]:
+    return {"id": principal.id_usuario, "username": principal.username}
+
+
+def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
+    """The flat expediente, every field of the seed present (null when empty)."""
+    salida = {campo: item.get(campo) for campo in CAMPOS_SALIDA}
+    for campo in CAMPOS_ENTEROS:
+        salida[campo] = entero(salida[campo])
+    return salida
+
+
+def etag(item: dict[str, Any]) -> str:
+    return f'"{int(item["version"])}"'
+
+
+def _indices(item: dict[str, Any]) -> dict[str, str]:
+    return keys.listas_expediente(
+        item["no_siniestro"], item.get("fecha_ingreso"), item["estado"], entero(item.get("id_aseguradora"))
+    )
+
+
+def _sufijo() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def entrada_historial(
+    no_siniestro: str, anterior: str | None, nuevo: str, principal: Principal, fecha: str
+) -> dict[str, Any]:
+    return {
+        **keys.historial(no_siniestro, fecha, _sufijo()),
+        "tipo": "historial",
+        "estado_anterior": anterior,
+        "estado_nuevo": nuevo,
+        "fecha_cambio": fecha,
+        "cambiado_por": persona(principal),
+    }
+
+
+def historial_a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "estado_anterior": item.get("estado_anterior"),
+        "estado_nuevo": item["estado_nuevo"],
+        "fecha_cambio": item["fecha_cambio"],
+        "cambiado_por": {k: entero(v) for k, v in (item.get("cambiado_por") or {}).items()},
+    }
+
+
+# ---- create
+def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
+    """One transaction: the meta item (unique by condition), its first history entry, the insurer check."""
+    campos = {k: v for k, v in datos.model_dump().items() if v is not None}
+    momento = ahora()
+    item: dict[str, Any] = {
+        **campos,
+        "estado": Estado.INGRESO.value,
+        "ubicacion_almacenamiento": UBICACION_INICIAL,
+        "creado_por": principal.id_usuario,
+        "version": 1,
+        "creado_en": momento,
+        "actualizado_en": momento,
+    }
+    no_siniestro = item["no_siniestro"]
+    registro = {
+        **keys.expediente(no_siniestro),
+        **_indices(item),
+        "tipo": TIPO,
+        "busqueda": texto_busqueda(item.get("nombre_cliente"), item.get("placas")),
+        **item,
+    }
+    transaccion = (
+        table.Transaccion()
+        .put("expediente", registro, "attribute_not_exists(PK)")
+        .put("historial", entrada_historial(no_siniestro, None, Estado.INGRESO.value, principal, momento))
+    )
+    if item.get("id_aseguradora") is not None:
+        aseguradoras.comprobar_existe(transaccion, item["id_aseguradora"])
+    try:
+        transaccion.ejecutar()
+    except TransaccionCancelada as exc:
+        if exc.fallo("expediente"):
+            raise Conflicto(DUPLICADO) from None
+        if exc.fallo(aseguradoras.PASO):
+            raise aseguradoras.inexistente() from None
+        raise
+    logger.info("Expediente creado", extra={"no_siniestro": no_siniestro})
+    return a_respuesta(registro)
+
+
+# ---- read
+def obtener(no_siniestro: str, *, consistente: bool = False) -> dict[str, Any]:
+    item = table.get(keys.expediente(no_siniestro), consistente=consistente)
+    if item is None:
+        raise no_encontrado()
+    return item
+
+
+def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
+    """One Query over EXP..OS$ (meta, history, order links) plus the insurer's name: two requests."""
+    desde, hasta = keys.RANGO_DETALLE
+    items = table.query_todo(
+        "PK = :pk AND SK BETWEEN :desde AND :hasta",
+        {":pk": keys.expediente_pk(no_siniestro), ":desde": desde, ":hasta": hasta},
+    )
+    meta = next((i for i in items if i["SK"] == keys.EXPEDIENTE_SK), None)
+    if meta is None:
+        raise no_encontrado()
+    historial = [historial_a_respuesta(i) for i in items if i["SK"].startswith(keys.PREFIJO_HISTORIAL)]
+    historial.reverse()
+    ordenes = [
+        {
+            "serviceOrderId": entero(i.get("serviceOrderId")),
+            "serviceOrderNumber": i.get("serviceOrderNumber"),
+            "estado": i.get("estado"),
+            "recibida_en": i.get("recibida_en"),
+        }
+        for i in items
+        if i["SK"].startswith(keys.PREFIJO_ORDEN)
+    ]
+    aseguradora = None
+    if meta.get("id_aseguradora") is not None:
+        id_aseguradora = int(meta["id_aseguradora"])
+        encontrada = table.get(keys.aseguradora(id_aseguradora))
+        aseguradora = {"id": id_aseguradora, "nombre": encontrada["nombre"] if encontrada else None}
+    cuerpo = {
+        **a_respuesta(meta),
+        "aseguradora": aseguradora,
+        "historial_estado": historial,
+        "ordenes_servicio": ordenes,
+    }
+    return cuerpo, etag(meta)
+
+
+# ---- list
+def listar(
+    *, estado: Estado | None, id_aseguradora: int | None, q: str | None, limite: int, cursor: str | None
+) -> dict[str, Any]:
+    """One Query per page on the narrowest index; the other filters are FilterExpressions."""
+    busqueda = normalizar_texto(q) if q else ""
+    alcance = cursors.alcance("GET /api/expedientes", estado=estado, id_aseguradora=id_aseguradora, q=busqueda)
+    inicio = cursors.decodificar(cursor, alcance)
+    filtros: list[str] = []
+    valores: dict[str, Any] = {}
+    if id_aseguradora is not None:
+        indice, pk = "GSI3", keys.expedientes_por_aseguradora(id_aseguradora)
+        if estado is not None:
+            filtros.append("estado = :estado")
+            valores[":estado"] = estado.value
+    elif estado is not None:
+        indice, pk = "GSI2", keys.expedientes_por_estado(estado.value)
+    else:
+        indice, pk = "GSI1", keys.EXPEDIENTES
+    if busqueda:
+        filtros.append("contains(busqueda, :q)")
+        valores[":q"] = busqueda
+    items, ultima = table.query(
+        f"{indice}PK = :pk",
+        {":pk": pk, **valores},
+        indice=indice,
+        limite=limite,
+        inicio=inicio,
+        descendente=True,
+        filtro=" AND ".join(filtros) or None,
+    )
+    return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
+
+
+# ---- update (the seed's PUT)
+def version_esperada(cabecera: str | None) -> int | None:
+    """`If-Match: 3`, `"3"` or `W/"3"`; `*` means any. Anything else can never match (412)."""
+    if cabecera is None or not cabecera.strip() or cabecera.strip() == "*":
+        return None
+    texto = cabecera.strip().removeprefix("W/").strip('"')
+    try:
+        return int(texto)
+    except ValueError:
+        return -1
+
+
+def _diferencias(actual: dict[str, Any], cambios: dict[str, Any]) -> list[dict[str, Any]]:
+    diferencias = []
+    for campo, nuevo in cambios.items():
+        anterior = entero(actual.get(campo))
+        igual = anterior is nuevo if isinstance(anterior, bool) or isinstance(nuevo, bool) else anterior == nuevo
+        if not igual:
+            diferencias.append({"campo": campo, "anterior": anterior, "nuevo": nuevo})
+    return diferencias
+
+
+def _escritura(
+    actual: dict[str, Any], diferencias: list[dict[str, Any]], principal: Principal
+) -> tuple[table.Transaccion, dict[str, Any]]:
+    """The transaction for one PUT attempt and the item as it will be once it commits."""
+    no_siniestro = actual["no_siniestro"]
+    momento = ahora()
+    nuevo = dict(actual)
+    for d in diferencias:
+        if d["nuevo"] is None:
+            nuevo.pop(d["campo"], None)
+        else:
+            nuevo[d["campo"]] = d["nuevo"]
+    nuevo["version"] = int(actual["version"]) + 1
+    nuevo["actualizado_en"] = momento
+
+    asignar: dict[str, Any] = {d["campo"]: d["nuevo"] for d in diferencias if d["nuevo"] is not None}
+    quitar = [d["campo"] for d in diferencias if d["nuevo"] is None]
+    tocados = {d["campo"] for d in diferencias}
+    if tocados & {"fecha_ingreso", "id_aseguradora"}:
+        indices = _indices(nuevo)
+        asignar |= indices
+        if "GSI3PK" not in indices:
+            quitar += list(_GSI3)
+        for atributo in _GSI3:
+            nuevo.pop(atributo, None)
+        nuevo |= indices
+    if tocados & {"nombre_cliente", "placas"}:
+        asignar["busqueda"] = nuevo["busqueda"] = texto_busqueda(nuevo.get("nombre_cliente"), nuevo.get("placas"))
+    asignar |= {"version": nuevo["version"], "actualizado_en": momento}
+
+    expresion, nombres, valores = table.expresion_update(asignar, quitar)
+    nombres["#version"] = "version"
+    valores[":leida"] = int(actual["version"])
+    transaccion = (
+        table.Transaccion()
+        .update(
+            "expediente",
+            keys.expediente(no_siniestro),
+            expresion,
+            valores,
+            condicion="#version = :leida",
+            nombres=nombres,
+        )
+        .put(
+            "auditoria",
+            {
+                **keys.auditoria(no_siniestro, momento, _sufijo()),
+                "tipo": "auditoria",
+                "fecha": momento,
+                "usuario": persona(principal),
+                "version": nuevo["version"],
+                "cambios": diferencias,
+            },
+            "attribute_not_exists(PK)",
+        )
+    )
+    nuevo_aseguradora = next((d["nuevo"] for d in diferencias if d["campo"] == "id_aseguradora"), None)
+    if nuevo_aseguradora is not None:
+        aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
+    return transaccion, nuevo
+
+
+def _espera(intento: int) -> None:
+    """Jittered backoff so writers that collided do not collide again in lockstep."""
+    time.sleep(random.uniform(0, 0.01 * 2 ** min(intento, 4)))  # noqa: S311 - jitter, not security
+
+
+def actualizar(
+    no_siniestro: str, datos: CambiosExpediente, principal: Principal, *, si_coincide: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Read (consistent) → diff → one transaction conditioned on the version read; retried on conflict.
+
+    Returns the expediente as persisted and whether anything changed (same values: no write, no audit).
+    """
+    cambios = datos.cambios()
+    if not cambios:
+        raise SolicitudInvalida(
+            "No hay campos para actualizar",
+            detalles=[{"campo": "body", "mensaje": "Envíe al menos un campo modificable"}],
+        )
+    esperada = version_esperada(si_coincide)
+    for intento in range(INTENTOS_ESCRITURA):
+        actual = obtener(no_siniestro, consistente=True)
+        if esperada is not None and int(actual["version"]) != esperada:
+            raise PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
+        diferencias = _diferencias(actual, cambios)
+        if not diferencias:
+            return actual, False
+        transaccion, nuevo = _escritura(actual, diferencias, principal)
+        try:
+            transaccion.ejecutar()
+        except TransaccionCancelada as exc:
+            if exc.fallo(aseguradoras.PASO):
+                raise aseguradoras.inexistente() from None
+            if exc.fallo("expediente"):
+                logger.info(
+                    "Conflicto de versión, se reintenta", extra={"no_siniestro": no_siniestro, "intento": intento}
+                )
+                _espera(intento)
+                continue
+            raise
+        logger.info(
+            "Expediente actualizado",
+            extra={
+                "no_siniestro": no_siniestro,
+                "campos": [d["campo"] for d in diferencias],
+                "version": nuevo["version"],
+            },
+        )
+        return nuevo, True
+    logger.warning("Demasiados conflictos de versión", extra={"no_siniestro": no_siniestro})
+    raise ServicioNoDisponible(MUY_SOLICITADO)
+
+
+# ---- delete
+def eliminar(no_siniestro: str) -> None:
+    """Meta first (so no new child can be attached), then evidence objects, then every child item.
+
+    Service-order links (`OS#…`) stay: orders belong to the insurer and re-link if the claim is
+    created again. If a previous attempt died half-way, a retry cleans what is left and still 404s.
+    """
+    existia = True
+    try:
+        table.delete(keys.expediente(no_siniestro), condicion="attribute_exists(PK)")
+    except CondicionFallida:
+        existia = False
+    restos: list[Mapping[str, str]] = [
+        {"PK": i["PK"], "SK": i["SK"]}
+        for i in table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
+        if not i["SK"].startswith(keys.PREFIJO_ORDEN) and i["SK"] != keys.EXPEDIENTE_SK
+    ]
+    if existia or any(r["SK"].startswith(keys.PREFIJO_EVIDENCIA) for r in restos):
+        _borrar_archivos(no_siniestro)
+    table.borrar_varios(restos)
+    if not existia:
+        if restos:
+            logger.warning("Restos de un borrado anterior eliminados", extra={"no_siniestro": no_siniestro})
+        raise no_encontrado()
+    logger.info("Expediente eliminado", extra={"no_siniestro": no_siniestro, "elementos": len(restos)})
+
+
+def _borrar_archivos(no_siniestro: str) -> None:
+    """Every object (all versions) under the expediente's prefix in the bucket: evidence and any file
+    generated for it. Lists S3 by prefix, no table reads; the caller deletes the items."""
+    from monitor.core import storage  # the S3 client only where a delete needs it
+
+    borrados = storage.borrar_prefijo(keys.prefijo_expediente_s3(no_siniestro))
+    logger.info("Archivos del expediente borrados de S3", extra={"no_siniestro": no_siniestro, "objetos": borrados})
+
+
+# ---- paginated sub-collections (history, audit, comments)
+def listar_coleccion(
+    no_siniestro: str, prefijo: str, *, ruta: str, limite: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, str]:
+    """Newest first, one Query per page; only an empty first page costs a GetItem (404 or really empty)."""
+    alcance = cursors.alcance(ruta, no_siniestro=no_siniestro)
+    inicio = cursors.decodificar(cursor, alcance)
+    items, ultima = table.query(
+        "PK = :pk AND begins_with(SK, :prefijo)",
+        {":pk": keys.expediente_pk(no_siniestro), ":prefijo": prefijo},
+        limite=limite,
+        inicio=inicio,
+        descendente=True,
+    )
+    if not items and inicio is None:
+        obtener(no_siniestro)
+    return items, ultima, alcance

@@ -1,0 +1,36 @@
+"""What comes in for staff users; the rules themselves live in `monitor.usuarios.campos`."""
+
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
+
+from monitor.core.models import Cuerpo
+from monitor.usuarios.campos import PASSWORD_MAX, PASSWORD_MIN, validar_username
+
+Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
+
+
+class UsuarioNuevo(Cuerpo):
+    """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre
+    username: str
+    password: Password
+    rol: RolPersonal
+
+    _username = field_validator("username")(validar_username)
+
+
+class CambiosUsuario(Cuerpo):
+    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nombre: Nombre | None = None
+    rol: RolPersonal | None = None
+    password: Password | None = None
+    activo: bool | None = None
