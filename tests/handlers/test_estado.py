@@ -279,3 +279,36 @@ def test_of_eight_concurrent_identical_transitions_exactly_one_wins(
         ("Ingreso", "Restauracion"),
     ]
     assert int(meta(no)["version"]) == 2  # type: ignore[index]
+
+
+def test_milestones_are_stamped_by_the_write_that_reaches_them_and_kept_when_reopened(
+    invocar: Invocar, operador: Any, admin: Any, siniestro: Callable[[], str]
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    assert set(meta(no)["hitos"]) == {"Ingreso"}
+    invocar(
+        "expedientes_update",
+        "PUT",
+        RUTA,
+        llamante=operador,
+        ruta_params={"no_siniestro": no},
+        cuerpo={"fecha_autorizacion": "2024-03-18", **LISTO_PARA_SALIR},
+    )
+    llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida", "Salida")
+    primeros = meta(no)["hitos"]
+    assert set(primeros) == {
+        "Ingreso",
+        "Restauracion",
+        "Pendiente_de_salida",
+        "Salida",
+        "valuacion_autorizada",
+        "en_reparacion",
+        "lista_para_entrega",
+        "entregada",
+    }
+    assert primeros["Ingreso"] <= primeros["valuacion_autorizada"] <= primeros["Restauracion"] <= primeros["Salida"]
+
+    llevar_a(invocar, admin, no, "Pendiente_de_salida", "Salida")
+
+    assert meta(no)["hitos"] == primeros  # a reopened unit keeps its first delivery

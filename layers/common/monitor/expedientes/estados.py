@@ -14,6 +14,7 @@ from monitor.core.dates import ahora
 from monitor.core.errors import AccesoDenegado, Conflicto, ServicioNoDisponible, TransaccionCancelada
 from monitor.core.metrics import Metrica
 from monitor.core.observability import logger
+from monitor.expedientes import hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
 from monitor.usuarios.campos import Rol
@@ -65,24 +66,28 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
             nuevo.value,
             int(item["id_aseguradora"]) if item.get("id_aseguradora") is not None else None,
         )
+        cambiado = {**item, "estado": nuevo.value, "version": version, "actualizado_en": momento}
+        asignar: dict[str, Any] = {
+            "estado": nuevo.value,
+            "version": version,
+            "actualizado_en": momento,
+            "GSI2PK": indices["GSI2PK"],
+            "GSI2SK": indices["GSI2SK"],
+        }
+        if alcanzados := hitos.alcanzados(item, cambiado, momento):
+            asignar["hitos"] = cambiado["hitos"] = {**(item.get("hitos") or {}), **alcanzados}
+        expresion, nombres, valores = table.expresion_update(asignar)
+        nombres |= {"#estado": "estado", "#version": "version"}
+        valores |= {":actual": actual.value, ":leida": int(item["version"])}
         transaccion = (
             table.Transaccion()
             .update(
                 "expediente",
                 keys.expediente(no_siniestro),
-                "SET estado = :nuevo, #version = :version, actualizado_en = :momento, GSI2PK = :gsi2pk, "
-                "GSI2SK = :gsi2sk",
-                {
-                    ":nuevo": nuevo.value,
-                    ":version": version,
-                    ":momento": momento,
-                    ":gsi2pk": indices["GSI2PK"],
-                    ":gsi2sk": indices["GSI2SK"],
-                    ":actual": actual.value,
-                    ":leida": int(item["version"]),
-                },
-                condicion="estado = :actual AND #version = :leida",
-                nombres={"#version": "version"},
+                expresion,
+                valores,
+                condicion="#estado = :actual AND #version = :leida",
+                nombres=nombres,
             )
             .put(
                 "historial",
@@ -102,7 +107,7 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
             "Estado cambiado",
             extra={"no_siniestro": no_siniestro, "de": actual.value, "a": nuevo.value, "version": version},
         )
-        return {**item, "estado": nuevo.value, "version": version, "actualizado_en": momento}
+        return cambiado
     raise ServicioNoDisponible(expedientes.MUY_SOLICITADO)
 
 

@@ -28,6 +28,7 @@ from monitor.core.errors import (
 )
 from monitor.core.observability import logger
 from monitor.core.table import entero
+from monitor.expedientes import hitos
 from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 
@@ -110,6 +111,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         "creado_en": momento,
         "actualizado_en": momento,
     }
+    item["hitos"] = hitos.alcanzados(None, item, momento)
     no_siniestro = item["no_siniestro"]
     registro = {
         **keys.expediente(no_siniestro),
@@ -251,6 +253,7 @@ def _escritura(
             nuevo[d["campo"]] = d["nuevo"]
     nuevo["version"] = int(actual["version"]) + 1
     nuevo["actualizado_en"] = momento
+    alcanzados = hitos.alcanzados(actual, nuevo, momento)
 
     asignar: dict[str, Any] = {d["campo"]: d["nuevo"] for d in diferencias if d["nuevo"] is not None}
     quitar = [d["campo"] for d in diferencias if d["nuevo"] is None]
@@ -265,6 +268,8 @@ def _escritura(
         nuevo |= indices
     if tocados & {"nombre_cliente", "placas"}:
         asignar["busqueda"] = nuevo["busqueda"] = texto_busqueda(nuevo.get("nombre_cliente"), nuevo.get("placas"))
+    if alcanzados:
+        asignar["hitos"] = nuevo["hitos"] = {**(actual.get("hitos") or {}), **alcanzados}
     asignar |= {"version": nuevo["version"], "actualizado_en": momento}
 
     expresion, nombres, valores = table.expresion_update(asignar, quitar)
