@@ -516,6 +516,7 @@ def test_every_change_is_audited_with_who_when_old_and_new(
     assert primera["usuario"] == {"id": operador.principal.id_usuario, "username": operador.principal.username}
     assert FECHA_Z.match(primera["fecha"])
     assert ultima["fecha"] >= primera["fecha"]
+    assert {primera["recurso"], ultima["recurso"]} == {"expediente"}
     assert r["json"]["next_cursor"] is None
 
 

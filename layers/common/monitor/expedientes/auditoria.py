@@ -1,4 +1,5 @@
-"""Field-level change history: one entry per successful PUT, written in the same transaction."""
+"""Field-level change history: one entry per successful write of the expediente or of one of its
+sub-resources (`recurso`), written in the same transaction as the change."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from monitor.expedientes import servicio as expedientes
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "fecha": item["fecha"],
+        "recurso": item.get("recurso", "expediente"),
         "usuario": {k: entero(v) for k, v in (item.get("usuario") or {}).items()},
         "cambios": [
             {"campo": c["campo"], "anterior": entero(c.get("anterior")), "nuevo": entero(c.get("nuevo"))}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from monitor.core.responses import Respuesta
 from monitor.expedientes.campos import Estado
 
@@ -80,6 +82,7 @@ class Cambio(Respuesta):
 
 class EntradaAuditoria(Respuesta):
     fecha: str
+    recurso: str = Field(description="Qué cambió: el expediente o uno de sus subrecursos")
     usuario: Persona
     cambios: list[Cambio]
 

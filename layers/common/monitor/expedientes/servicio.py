@@ -88,6 +88,28 @@ def entrada_historial(
     }
 
 
+def entrada_auditoria(
+    no_siniestro: str,
+    principal: Principal,
+    momento: str,
+    *,
+    recurso: str,
+    version: int,
+    cambios: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One audit entry: who changed which fields of which resource of the expediente (`"expediente"` or one of
+    its sub-resources), written by the same transaction as the change."""
+    return {
+        **keys.auditoria(no_siniestro, momento, _sufijo()),
+        "tipo": "auditoria",
+        "recurso": recurso,
+        "fecha": momento,
+        "usuario": persona(principal),
+        "version": version,
+        "cambios": cambios,
+    }
+
+
 def historial_a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "estado_anterior": item.get("estado_anterior"),
@@ -229,24 +251,25 @@ def version_esperada(cabecera: str | None) -> int | None:
         return -1
 
 
-def _diferencias(actual: dict[str, Any], cambios: dict[str, Any]) -> list[dict[str, Any]]:
-    diferencias = []
+def diferencias(actual: dict[str, Any], cambios: dict[str, Any]) -> list[dict[str, Any]]:
+    """`{"campo", "anterior", "nuevo"}` for each field whose value `cambios` really changes (the audit's shape)."""
+    resultado = []
     for campo, nuevo in cambios.items():
         anterior = entero(actual.get(campo))
         igual = anterior is nuevo if isinstance(anterior, bool) or isinstance(nuevo, bool) else anterior == nuevo
         if not igual:
-            diferencias.append({"campo": campo, "anterior": anterior, "nuevo": nuevo})
-    return diferencias
+            resultado.append({"campo": campo, "anterior": anterior, "nuevo": nuevo})
+    return resultado
 
 
 def _escritura(
-    actual: dict[str, Any], diferencias: list[dict[str, Any]], principal: Principal
+    actual: dict[str, Any], cambiados: list[dict[str, Any]], principal: Principal
 ) -> tuple[table.Transaccion, dict[str, Any]]:
     """The transaction for one PUT attempt and the item as it will be once it commits."""
     no_siniestro = actual["no_siniestro"]
     momento = ahora()
     nuevo = dict(actual)
-    for d in diferencias:
+    for d in cambiados:
         if d["nuevo"] is None:
             nuevo.pop(d["campo"], None)
         else:
@@ -255,9 +278,9 @@ def _escritura(
     nuevo["actualizado_en"] = momento
     alcanzados = hitos.alcanzados(actual, nuevo, momento)
 
-    asignar: dict[str, Any] = {d["campo"]: d["nuevo"] for d in diferencias if d["nuevo"] is not None}
-    quitar = [d["campo"] for d in diferencias if d["nuevo"] is None]
-    tocados = {d["campo"] for d in diferencias}
+    asignar: dict[str, Any] = {d["campo"]: d["nuevo"] for d in cambiados if d["nuevo"] is not None}
+    quitar = [d["campo"] for d in cambiados if d["nuevo"] is None]
+    tocados = {d["campo"] for d in cambiados}
     if tocados & {"fecha_ingreso", "id_aseguradora"}:
         indices = _indices(nuevo)
         asignar |= indices
@@ -287,18 +310,13 @@ def _escritura(
         )
         .put(
             "auditoria",
-            {
-                **keys.auditoria(no_siniestro, momento, _sufijo()),
-                "tipo": "auditoria",
-                "fecha": momento,
-                "usuario": persona(principal),
-                "version": nuevo["version"],
-                "cambios": diferencias,
-            },
+            entrada_auditoria(
+                no_siniestro, principal, momento, recurso=TIPO, version=nuevo["version"], cambios=cambiados
+            ),
             "attribute_not_exists(PK)",
         )
     )
-    nuevo_aseguradora = next((d["nuevo"] for d in diferencias if d["campo"] == "id_aseguradora"), None)
+    nuevo_aseguradora = next((d["nuevo"] for d in cambiados if d["campo"] == "id_aseguradora"), None)
     if nuevo_aseguradora is not None:
         aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
     return transaccion, nuevo
@@ -327,10 +345,10 @@ def actualizar(
         actual = obtener(no_siniestro, consistente=True)
         if esperada is not None and int(actual["version"]) != esperada:
             raise PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
-        diferencias = _diferencias(actual, cambios)
-        if not diferencias:
+        cambiados = diferencias(actual, cambios)
+        if not cambiados:
             return actual, False
-        transaccion, nuevo = _escritura(actual, diferencias, principal)
+        transaccion, nuevo = _escritura(actual, cambiados, principal)
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:
@@ -347,7 +365,7 @@ def actualizar(
             "Expediente actualizado",
             extra={
                 "no_siniestro": no_siniestro,
-                "campos": [d["campo"] for d in diferencias],
+                "campos": [d["campo"] for d in cambiados],
                 "version": nuevo["version"],
             },
         )
