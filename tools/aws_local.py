@@ -42,6 +42,7 @@ class AwsLocal:
             "MONITOR_JWT_SECRET_ID": self.secreto,
             "MONITOR_JWT_ISSUER": "monitor-local",
             "MONITOR_JWT_AUDIENCE": "monitor-api",
+            "MONITOR_CORS_ORIGINS": origenes_cors(),
             "POWERTOOLS_SERVICE_NAME": "monitor",
             "POWERTOOLS_METRICS_NAMESPACE": "Monitor",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -53,6 +54,13 @@ class AwsLocal:
         if self.servidor is not None:
             self.servidor.stop()
             self.servidor = None
+
+
+def origenes_cors() -> str:
+    """The stack's CorsAllowedOrigins for a local run: MONITOR_CORS_ORIGINS when set (a web client on
+    http://localhost:5173, say), else the template's default. The gateway's own answers use it too."""
+    definida = os.environ.get("MONITOR_CORS_ORIGINS", "").strip()
+    return definida or ",".join(plantilla.parametros()["CorsAllowedOrigins"])
 
 
 # What points `iniciar` at existing resources instead of a moto of its own (a running gateway exports them).

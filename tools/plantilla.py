@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,15 +101,65 @@ def respuestas_gateway() -> dict[str, dict[str, Any]]:
 
 
 def funcion_autorizador() -> str:
+    """The authorizer's logical id, whether the API calls the function (`!GetAtt F.Arn`) or its alias
+    (`!Ref F.Alias`)."""
     autorizadores = api()["Auth"]["Authorizers"]
     jwt = next(iter(autorizadores.values()))
-    arn = jwt["FunctionArn"]["Fn::GetAtt"]
+    arn = jwt["FunctionArn"].get("Fn::GetAtt") or jwt["FunctionArn"]["Ref"]
     return (arn if isinstance(arn, str) else arn[0]).split(".")[0]
+
+
+def cors() -> dict[str, Any]:
+    """The API's Cors: how API Gateway answers a preflight OPTIONS on every path."""
+    return api().get("Cors") or {}
 
 
 def codigo_funcion(funcion: str) -> Path:
     """functions/<name> of a function's logical id (its CodeUri)."""
     return RAIZ / str(recursos()[funcion]["Properties"]["CodeUri"])
+
+
+def parametros(valores: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Stack parameter values as a local run sees them: each parameter's Default unless `valores` gives
+    it; a CommaDelimitedList is a list, as `!Ref` returns it."""
+    resultado: dict[str, Any] = {}
+    for nombre, definicion in (cargar().get("Parameters") or {}).items():
+        valor = (valores or {}).get(nombre, definicion.get("Default"))
+        if definicion.get("Type") == "CommaDelimitedList" and isinstance(valor, str):
+            valor = [parte.strip() for parte in valor.split(",")]
+        resultado[nombre] = valor
+    return resultado
+
+
+def _sub(argumento: Any, parametros: Mapping[str, Any]) -> str:
+    texto, variables = (argumento, {}) if isinstance(argumento, str) else argumento
+    todas = {**parametros, **variables}
+    return re.sub(r"\$\{([\w.:]+)\}", lambda m: str(todas[m.group(1)]), texto)
+
+
+_FUNCIONES: dict[str, Any] = {
+    "Fn::Select": lambda a, _p: a[1][int(a[0])],
+    "Fn::Join": lambda a, _p: str(a[0]).join(str(parte) for parte in a[1]),
+    "Fn::Split": lambda a, _p: str(a[1]).split(str(a[0])),
+    "Fn::Sub": _sub,
+}
+
+
+def resolver(valor: Any, parametros: Mapping[str, Any]) -> Any:
+    """The intrinsic functions the local tools meet, over parameter values: Ref, Fn::Sub, Fn::Select,
+    Fn::Join and Fn::Split. Anything else (a resource's name, say) is unknown locally: KeyError."""
+    if isinstance(valor, list):
+        return [resolver(v, parametros) for v in valor]
+    if not isinstance(valor, dict):
+        return valor
+    clave = next(iter(valor), "")
+    if len(valor) != 1 or not (clave == "Ref" or clave.startswith("Fn::")):
+        return {k: resolver(v, parametros) for k, v in valor.items()}
+    if clave == "Ref":
+        return parametros[valor[clave]]
+    if clave not in _FUNCIONES:
+        raise KeyError(f"{clave} no se resuelve localmente")
+    return _FUNCIONES[clave](resolver(valor[clave], parametros), parametros)
 
 
 def autorizador() -> dict[str, Any]:

@@ -128,3 +128,36 @@ def test_cloudformation_tags_are_kept_as_intrinsic_functions() -> None:
 
     assert globales["MONITOR_TABLE"] == {"Ref": "Table"}
     assert globales["MONITOR_JWT_ISSUER"] == {"Fn::Sub": "monitor-${Stage}"}
+
+
+def test_parameters_take_their_default_unless_given_and_lists_are_lists() -> None:
+    valores = plantilla.parametros({"CorsAllowedOrigins": "http://a:1, http://b", "Stage": "dev"})
+
+    assert valores["Stage"] == "dev"
+    assert valores["CorsAllowedOrigins"] == ["http://a:1", "http://b"]
+    assert valores["LogLevel"] == "INFO"
+    assert plantilla.parametros()["CorsAllowedOrigins"] == ["https://monitor.example.com"]
+
+
+@pytest.mark.parametrize(
+    ("valor", "resuelto"),
+    [
+        ({"Ref": "Stage"}, "dev"),
+        ({"Fn::Sub": "monitor-${Stage}"}, "monitor-dev"),
+        ({"Fn::Sub": ["'${O}'", {"O": {"Fn::Select": [1, {"Ref": "CorsAllowedOrigins"}]}}]}, "'http://b'"),
+        ({"Fn::Join": [",", {"Ref": "CorsAllowedOrigins"}]}, "http://a:1,http://b"),
+        ({"Fn::Split": [",", "x,y"]}, ["x", "y"]),
+        ({"Headers": {"A": {"Ref": "Stage"}, "B": "'fijo'"}}, {"Headers": {"A": "dev", "B": "'fijo'"}}),
+    ],
+)
+def test_intrinsics_resolve_over_parameter_values(valor: object, resuelto: object) -> None:
+    valores = plantilla.parametros({"CorsAllowedOrigins": "http://a:1,http://b", "Stage": "dev"})
+
+    assert plantilla.resolver(valor, valores) == resuelto
+
+
+def test_a_resource_cannot_be_resolved_locally() -> None:
+    with pytest.raises(KeyError):
+        plantilla.resolver({"Ref": "Table"}, plantilla.parametros())
+    with pytest.raises(KeyError):
+        plantilla.resolver({"Fn::GetAtt": "Table.Arn"}, plantilla.parametros())

@@ -20,10 +20,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from monitor.core import jsoncodec, validation
+from monitor.core import cors, jsoncodec, validation
 from monitor.core.errors import ErrorMonitor, ServicioNoDisponible
 from monitor.core.observability import logger, tracer
-from monitor.core.settings import settings
+from monitor.core.settings import origenes_cors, settings
 from monitor.startup import collector, route_models
 
 if TYPE_CHECKING:
@@ -87,7 +87,9 @@ class MonitorResolver(APIGatewayRestResolver):
     """`roles` None means a public route; otherwise the `Acceso` decides, before any validation.
 
     `validacion=False` is for functions whose routes take only path strings: Powertools then loads no
-    Pydantic, which is most of their cold start. Routes with a body, query or typed path need it on."""
+    Pydantic, which is most of their cold start. Routes with a body, query or typed path need it on.
+
+    Every answer, the early refusals included, carries the CORS headers of `monitor.core.cors`."""
 
     def __init__(
         self,
@@ -97,6 +99,7 @@ class MonitorResolver(APIGatewayRestResolver):
         validacion: bool = True,
     ) -> None:
         super().__init__(
+            cors=cors.configuracion(origenes_cors()),
             enable_validation=validacion,
             serializer=jsoncodec.dumps,
             json_body_deserializer=_cargar_json,
@@ -155,7 +158,8 @@ class MonitorResolver(APIGatewayRestResolver):
                 tracer.put_annotation(key=clave, value=contexto[clave])
         try:
             with logger.append_context_keys(**contexto):
-                respuesta = self._resolver(event, context)
+                # The early answers of `_resolver` get their CORS headers here, Powertools' answers their Vary.
+                respuesta = cors.completar(self._resolver(event, context), self._cors, event)
                 estado = respuesta.get("statusCode", 0)
                 nivel = logger.warning if estado >= 500 else logger.info
                 nivel("Solicitud atendida", extra={"status": estado})

@@ -61,3 +61,9 @@ class Settings:
 @functools.cache
 def settings() -> Settings:
     return Settings.desde(os.environ)
+
+
+def origenes_cors(entorno: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """The browser origins CORS allows (MONITOR_CORS_ORIGINS, comma-separated: the stack's CorsAllowedOrigins).
+    Apart from `settings()`: the resolver reads it as it is built, and needs none of the resource names."""
+    return tuple(origen.strip() for origen in entorno.get("MONITOR_CORS_ORIGINS", "").split(",") if origen.strip())
