@@ -4,9 +4,10 @@ Each one is listed in docs/startup.md with what it buys, the bench switch that m
 delete it.
 """
 
-from monitor.startup import collector, deferred_inits
+from monitor.startup import collector, deferred_inits, snapstart
 
 
 def install() -> None:
     collector.pausar()
     deferred_inits.instalar()
+    snapstart.instalar()
