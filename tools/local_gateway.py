@@ -1,16 +1,19 @@
 """The local API Gateway behind `make run`: the same template, handlers and authorizer, over HTTP.
 
-It reads template.yaml (routes, authorizer, gateway responses) and does for each request what API
-Gateway does for a REST API with Lambda proxy integrations: match the route, run the TOKEN
+It reads template.yaml (routes, authorizer, gateway responses, CORS) and does for each request what
+API Gateway does for a REST API with Lambda proxy integrations: match the route, run the TOKEN
 authorizer, build the proxy event, invoke the function and write its proxy response, or answer
-with one of the template's gateway responses. AWS comes from tools/aws_local: moto's server on
-loopback unless AWS_ENDPOINT_URL (or DYNAMODB_ENDPOINT_URL for the table) points elsewhere.
+with one of the template's gateway responses; a preflight OPTIONS gets the template's mock answer.
+AWS comes from tools/aws_local: moto's server on loopback unless AWS_ENDPOINT_URL (or
+DYNAMODB_ENDPOINT_URL for the table) points elsewhere.
 
     .venv/bin/python tools/local_gateway.py          # http://127.0.0.1:$PORT (3000)
 
 Environment: PORT, MONITOR_ADMIN_USER (admin), MONITOR_ADMIN_PASSWORD (generated and printed once
 when missing), AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT_URL, MONITOR_TABLE / MONITOR_JWT_SECRET_ID /
-MONITOR_BUCKET (resource names), MONITOR_PROHIBIR_SCAN=1 (any DynamoDB Scan fails; the tests set it).
+MONITOR_BUCKET (resource names), MONITOR_CORS_ORIGINS (the web clients' origins, comma-separated;
+default: the template's CorsAllowedOrigins), MONITOR_PROHIBIR_SCAN=1 (any DynamoDB Scan fails; the tests
+set it).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ JSON = "application/json"
 _STATUS_POR_TIPO = {
     "UNAUTHORIZED": 401,
     "ACCESS_DENIED": 403,
+    "WAF_FILTERED": 403,
     "MISSING_AUTHENTICATION_TOKEN": 403,
     "REQUEST_TOO_LARGE": 413,
     "AUTHORIZER_FAILURE": 500,
@@ -115,12 +119,27 @@ class RechazoGateway(Exception):
         self.status = status
 
 
-class RespuestasGateway:
-    """The template's GatewayResponses. A type the template does not customise gets DEFAULT_4XX or
-    DEFAULT_5XX with API Gateway's own status for that type, as API Gateway does."""
+def parametros_locales() -> dict[str, Any]:
+    """The stack's parameters for this run: the template's defaults, CorsAllowedOrigins as aws_local says."""
+    return plantilla.parametros({"CorsAllowedOrigins": aws_local.origenes_cors()})
 
-    def __init__(self, definiciones: Mapping[str, Mapping[str, Any]]) -> None:
-        self._definiciones = definiciones
+
+def valor_estatico(expresion: Any) -> str | None:
+    """API Gateway's static mapping value `'texto'` → texto; None for anything else (a mapping expression)."""
+    if isinstance(expresion, str) and len(expresion) >= 2 and expresion[0] == expresion[-1] == "'":
+        return expresion[1:-1]
+    return None
+
+
+class RespuestasGateway:
+    """The template's GatewayResponses, their headers (CORS) included. A type the template does not
+    customise gets DEFAULT_4XX or DEFAULT_5XX with API Gateway's own status for that type, as API Gateway does."""
+
+    def __init__(
+        self, definiciones: Mapping[str, Mapping[str, Any]], parametros: Mapping[str, Any] | None = None
+    ) -> None:
+        parametros = parametros_locales() if parametros is None else parametros
+        self._definiciones = plantilla.resolver(definiciones, parametros)
 
     def construir(self, tipo: str, status: int | None = None) -> Respuesta:
         propia = self._definiciones.get(tipo)
@@ -128,10 +147,43 @@ class RespuestasGateway:
         definicion = propia or self._definiciones.get("DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX") or {}
         cuerpo = (definicion.get("ResponseTemplates") or {}).get(JSON) or json.dumps({"message": tipo})
         headers = [("Content-Type", JSON)]
-        for clave, valor in (definicion.get("ResponseParameters") or {}).items():
-            if clave.startswith("gatewayresponse.header.") and isinstance(valor, str) and valor.startswith("'"):
-                headers.append((clave.removeprefix("gatewayresponse.header."), valor.strip("'")))
+        for clave, expresion in ((definicion.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            valor = valor_estatico(expresion)
+            if valor is not None:
+                headers.append((clave, valor))
         return Respuesta(status, headers, cuerpo.encode())
+
+
+class Preflight:
+    """The template's Cors: API Gateway answers OPTIONS on every resource of the API itself (a mock
+    integration: no authorizer, no function), with the methods of that resource."""
+
+    def __init__(self, cors: Mapping[str, Any], parametros: Mapping[str, Any] | None = None) -> None:
+        self._cors = plantilla.resolver(cors, parametros_locales() if parametros is None else parametros)
+
+    @classmethod
+    def desde_plantilla(cls) -> Preflight:
+        return cls(plantilla.cors())
+
+    def responder(self, metodos: set[str]) -> Respuesta | None:
+        """The answer for a resource with these methods; None when the API has no Cors (then OPTIONS is
+        a method like any other, which no route has)."""
+        if not self._cors:
+            return None
+        permitidos = valor_estatico(self._cors.get("AllowMethods")) or ",".join(sorted(metodos | {"OPTIONS"}))
+        headers = [("Content-Type", JSON)]
+        for cabecera, clave in (
+            ("Access-Control-Allow-Origin", "AllowOrigin"),
+            ("Access-Control-Allow-Headers", "AllowHeaders"),
+            ("Access-Control-Max-Age", "MaxAge"),
+        ):
+            valor = valor_estatico(self._cors.get(clave))
+            if valor is not None:
+                headers.append((cabecera, valor))
+        headers.append(("Access-Control-Allow-Methods", permitidos))
+        if self._cors.get("AllowCredentials") is True:
+            headers.append(("Access-Control-Allow-Credentials", "true"))
+        return Respuesta(200, headers, b"{}\n")  # SAM's mock integration template
 
 
 # ---------------------------------------------------------------- functions
@@ -316,11 +368,18 @@ class Documentacion:
 class Gateway:
     """What API Gateway does with one request: size limit, route, authorizer, function, response."""
 
-    def __init__(self, rutas: list[Ruta], respuestas: RespuestasGateway, autorizador: Autorizador) -> None:
+    def __init__(
+        self,
+        rutas: list[Ruta],
+        respuestas: RespuestasGateway,
+        autorizador: Autorizador,
+        preflight: Preflight | None = None,
+    ) -> None:
         # Fewer path parameters first: a static segment wins over a parameter, as in API Gateway.
         self.rutas = sorted(rutas, key=lambda r: r.ruta.count("{"))
         self.respuestas = respuestas
         self.autorizador = autorizador
+        self.preflight = preflight or Preflight.desde_plantilla()
         self.documentacion = Documentacion(rutas)
         self._funciones = {r.funcion: Contenedores(r.funcion, r.codigo) for r in rutas}
 
@@ -336,6 +395,10 @@ class Gateway:
         respuesta.headers.append(("x-amzn-RequestId", request_id))
         return respuesta
 
+    def recurso(self, ruta_cruda: str) -> str | None:
+        """The API resource a path falls on (`/api/expedientes/{no_siniestro}`), whatever the method."""
+        return next((r.ruta for r in self.rutas if r.patron.match(ruta_cruda)), None)
+
     def enrutar(self, metodo: str, ruta_cruda: str) -> tuple[Ruta, dict[str, str]]:
         """The template route and its path parameters, URL-decoded as API Gateway passes them."""
         for ruta in self.rutas:
@@ -347,6 +410,11 @@ class Gateway:
     def _api(self, solicitud: Solicitud, request_id: str) -> Respuesta:
         if solicitud.excede_limite:
             raise RechazoGateway("REQUEST_TOO_LARGE")
+        recurso = self.recurso(solicitud.ruta) if solicitud.metodo == "OPTIONS" else None
+        if recurso is not None:
+            preflight = self.preflight.responder({r.metodo for r in self.rutas if r.ruta == recurso})
+            if preflight is not None:
+                return preflight
         ruta, parametros = self.enrutar(solicitud.metodo, solicitud.ruta)
         autorizador = None if ruta.publica else self.autorizador.autorizar(solicitud)
         evento = eventos.evento_rest(
