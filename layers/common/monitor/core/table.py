@@ -328,8 +328,16 @@ class Transaccion:
             paso, _operacion("ConditionCheck", {"Key": a_dynamo(clave)}, condicion, nombres, valores_expr)
         )
 
-    def delete(self, paso: str, clave: Mapping[str, str], condicion: str | None = None) -> Self:
-        return self._agregar(paso, _operacion("Delete", {"Key": a_dynamo(clave)}, condicion, None, None))
+    def delete(
+        self,
+        paso: str,
+        clave: Mapping[str, str],
+        condicion: str | None = None,
+        *,
+        nombres: Mapping[str, str] | None = None,
+        valores_expr: Mapping[str, Any] | None = None,
+    ) -> Self:
+        return self._agregar(paso, _operacion("Delete", {"Key": a_dynamo(clave)}, condicion, nombres, valores_expr))
 
     @property
     def pasos(self) -> list[str]:
