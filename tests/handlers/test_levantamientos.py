@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from monitor.core import keys, table
 from monitor.core.settings import settings
@@ -946,6 +947,56 @@ def test_twenty_concurrent_line_item_additions_all_survive(
     assert final["version"] == 21
     assert montos(final)["subtotal"] == Decimal(sum(range(1, 21)))
     assert auditorias_guardadas(no) == 21  # the creation and one per addition
+
+
+class _Crudo:
+    def __init__(self, cuerpo: bytes) -> None:
+        self.cuerpo = cuerpo
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.cuerpo
+
+
+@pytest.fixture
+def conflicto_transaccional() -> Iterator[list[int]]:
+    """DynamoDB answers the next TransactWriteItems with TransactionConflict (another transaction was writing the
+    same item at that moment), as it does on AWS when two writers overlap; moto never does."""
+    table.cliente.cache_clear()
+    eventos = table.cliente().meta.events
+    enviados: list[int] = []
+
+    def responder(request: Any, **_: Any) -> AWSResponse | None:
+        enviados.append(1)
+        if len(enviados) > 1:
+            return None
+        razones = [{"Code": "None"}, {"Code": "TransactionConflict", "Message": "Transaction is ongoing"}]
+        cuerpo = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "message": "Transaction cancelled, please refer cancellation reasons for specific reasons",
+                "CancellationReasons": razones,
+            }
+        ).encode()
+        cabeceras = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "conflicto"}
+        return AWSResponse(request.url, 400, cabeceras, _Crudo(cuerpo))
+
+    eventos.register("before-send.dynamodb.TransactWriteItems", responder, unique_id="monitor-conflicto")
+    yield enviados
+    eventos.unregister("before-send.dynamodb.TransactWriteItems", unique_id="monitor-conflicto")
+    table.cliente.cache_clear()
+
+
+def test_a_transaction_conflict_is_read_again_and_retried_not_a_503(
+    invocar: Invocar, tecnico: Any, con_levantamiento: str, conflicto_transaccional: list[int], dynamo_requests: Any
+) -> None:
+    dynamo_requests.reiniciar()
+
+    r = agregar(invocar, tecnico, con_levantamiento, {"concepto": "Tras el conflicto", "costo": 5})
+
+    assert r["statusCode"] == 201, r["json"]
+    assert len(conflicto_transaccional) == 2  # the SDK does not retry it; the survey's own loop does
+    assert dynamo_requests.llamadas == {"BatchGetItem": 2, "TransactWriteItems": 2}
+    assert [c["concepto"] for c in r["json"]["conceptos"]] == ["Tras el conflicto"]
 
 
 def test_two_concurrent_first_puts_create_one_survey(invocar: Invocar, tecnico: Any, expediente: str) -> None:

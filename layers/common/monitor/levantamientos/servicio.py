@@ -25,6 +25,7 @@ from monitor.core.errors import (
     ServicioNoDisponible,
     SolicitudInvalida,
     TransaccionCancelada,
+    TransaccionEnConflicto,
 )
 from monitor.core.observability import logger
 from monitor.core.settings import settings
@@ -343,6 +344,9 @@ def _escribir(
         nuevo, transaccion = _transaccion(no_siniestro, actual, plan, principal)
         try:
             transaccion.ejecutar()
+        except TransaccionEnConflicto:
+            _espera(intento)  # another writer's transaction was in flight: read again
+            continue
         except TransaccionCancelada as exc:
             if exc.fallo("expediente"):
                 raise expedientes.no_encontrado() from None
@@ -529,6 +533,9 @@ def eliminar(no_siniestro: str, principal: Principal, *, si_coincide: str | None
         )
         try:
             transaccion.ejecutar()
+        except TransaccionEnConflicto:
+            _espera(intento)
+            continue
         except TransaccionCancelada as exc:
             if exc.fallo("expediente"):
                 raise expedientes.no_encontrado() from None
