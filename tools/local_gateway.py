@@ -66,6 +66,14 @@ _STATUS_POR_TIPO = {
     "DEFAULT_5XX": 500,
 }
 
+# Refusals of http.server itself, before any route is known (see _Manejador.send_error).
+_RECHAZOS_HTTP = {
+    400: "Solicitud HTTP mal formada",
+    414: "La URL de la solicitud es demasiado larga",
+    431: "Las cabeceras de la solicitud son demasiado grandes",
+    505: "Versión de HTTP no soportada",
+}
+
 _consola = threading.Lock()
 
 
@@ -487,6 +495,25 @@ class _Manejador(BaseHTTPRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: `atender` prints the one line per request."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server refuses before a request exists (a request line over 64 KB: 414; a header line
+        over 64 KB or more than 100 headers: 431; a malformed request line: 400) is answered in JSON like
+        every other error of the API, never with http.server's HTML page."""
+        cuerpo = json.dumps({"error": _RECHAZOS_HTTP.get(code, "Solicitud inválida")}, ensure_ascii=False).encode()
+        self.close_connection = True
+        hora = datetime.now(UTC).strftime("%H:%M:%S")
+        log(f"{hora} {self.command or '-'} (rechazada por el servidor HTTP) {code}")
+        try:
+            self.send_response(code, message)
+            self.send_header("Content-Type", JSON)
+            self.send_header("Content-Length", str(len(cuerpo)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+                self.wfile.write(cuerpo)
+        except OSError:  # the client is gone
+            pass
 
     def _leer(self) -> Solicitud:
         partes = urlsplit(self.path)

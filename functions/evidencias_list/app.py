@@ -6,6 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Query
 from monitor.evidencias import servicio as evidencias
@@ -26,7 +27,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
 )
 def listar(
     no_siniestro: str,
-    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    limit: Annotated[EnteroCanonico | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
     return respuesta(evidencias.listar(no_siniestro_valido(no_siniestro), limit, cursor))

@@ -17,7 +17,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar come
     "/api/expedientes/<no_siniestro>/comentarios/<id>",
     summary="Eliminar un comentario",
     responses={
-        200: {"description": "El id del comentario eliminado"},
+        200: documentar("Eliminado", "El id del comentario eliminado"),
         404: documentar("Error", "Comentario no encontrado"),
     },
 )

@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor.auth.roles import PERSONAL
 from monitor.core.cursors import LIMITE_POR_DEFECTO
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Query
 from monitor.expedientes import estados
@@ -26,7 +27,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener el
 )
 def historial(
     no_siniestro: str,
-    limit: Annotated[int, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
+    limit: Annotated[EnteroCanonico, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
     return respuesta(estados.historial(de_ruta(no_siniestro), limite=limit, cursor=cursor))

@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor.auth.roles import PERSONAL
 from monitor.core.cursors import LIMITE_POR_DEFECTO
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import ID_MAXIMO, EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Query
 from monitor.expedientes import servicio as expedientes
@@ -25,9 +26,9 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar exp
 )
 def listar(
     estado: Annotated[Estado | None, Query()] = None,
-    id_aseguradora: Annotated[int | None, Query(ge=1)] = None,
+    id_aseguradora: Annotated[EnteroCanonico | None, Query(ge=1, le=ID_MAXIMO)] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
+    limit: Annotated[EnteroCanonico, Query(ge=1, le=100)] = LIMITE_POR_DEFECTO,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
     return respuesta(expedientes.listar(estado=estado, id_aseguradora=id_aseguradora, q=q, limite=limit, cursor=cursor))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.core.http import Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body, Path
 from monitor.ordenes import cancelacion as cancelaciones
@@ -35,7 +36,7 @@ app = ResolverFirmado(
     },
 )
 def cancelar(
-    serviceOrderId: Annotated[int, Path(ge=1, le=INT32_MAX)],
+    serviceOrderId: Annotated[EnteroCanonico, Path(ge=1, le=INT32_MAX)],
     cancelacion: Annotated[ServiceOrderCancellationDetails | None, Body()] = None,
 ) -> Response[str]:
     resultado = cancelaciones.cancelar(serviceOrderId, cancelacion, app.webhook)

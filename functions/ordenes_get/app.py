@@ -6,6 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Path
 from monitor.ordenes import consultas
@@ -25,7 +26,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar 
     },
 )
 def obtener(
-    serviceOrderId: Annotated[int, Path(ge=1, le=INT32_MAX)],
+    serviceOrderId: Annotated[EnteroCanonico, Path(ge=1, le=INT32_MAX)],
 ) -> Response[str]:
     return respuesta(consultas.obtener(serviceOrderId))
 

@@ -7,8 +7,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor.auth.roles import PERSONAL
 from monitor.core import cursors
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Query
+from monitor.expedientes.campos import NO_SINIESTRO
 from monitor.ordenes import consultas
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las órdenes de servicio")
@@ -25,8 +27,8 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
 )
 def listar(
     estado: Annotated[Literal["Recibida", "Cancelada"] | None, Query()] = None,
-    no_siniestro: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=cursors.LIMITE_MAXIMO)] = cursors.LIMITE_POR_DEFECTO,
+    no_siniestro: Annotated[str | None, Query(min_length=1, max_length=64, pattern=NO_SINIESTRO.pattern)] = None,
+    limit: Annotated[EnteroCanonico, Query(ge=1, le=cursors.LIMITE_MAXIMO)] = cursors.LIMITE_POR_DEFECTO,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
     pagina = consultas.listar(

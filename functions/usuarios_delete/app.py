@@ -6,6 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import ID_MAXIMO, EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Path
 from monitor.usuarios import servicio as usuarios
@@ -23,7 +24,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el
         409: documentar("Error", "Un administrador no puede desactivarse a sí mismo"),
     },
 )
-def desactivar(id: Annotated[int, Path(ge=1, le=10**12)]) -> Response[str]:
+def desactivar(id: Annotated[EnteroCanonico, Path(ge=1, le=ID_MAXIMO)]) -> Response[str]:
     desactivado = usuarios.desactivar(id, app.principal.id_usuario)
     logger.info("Usuario desactivado", extra={"id_usuario": id})
     return respuesta(desactivado)

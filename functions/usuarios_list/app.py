@@ -6,6 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Query
 from monitor.usuarios import servicio as usuarios
@@ -22,7 +23,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar usuari
     },
 )
 def listar(
-    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    limit: Annotated[EnteroCanonico | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
     return respuesta(usuarios.listar(limit, cursor))

@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.models import ID_MAXIMO, EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body, Path
 from monitor.usuarios import servicio as usuarios
@@ -26,7 +27,9 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al actualizar el
         409: documentar("Error", "Un administrador no puede desactivarse ni quitarse el rol a sí mismo"),
     },
 )
-def actualizar(id: Annotated[int, Path(ge=1, le=10**12)], cambios: Annotated[CambiosUsuario, Body()]) -> Response[str]:
+def actualizar(
+    id: Annotated[EnteroCanonico, Path(ge=1, le=ID_MAXIMO)], cambios: Annotated[CambiosUsuario, Body()]
+) -> Response[str]:
     actualizado = usuarios.actualizar(id, cambios, app.principal.id_usuario)
     logger.info("Usuario actualizado", extra={"id_usuario": id, "campos": sorted(cambios.model_fields_set)})
     return respuesta(actualizado)

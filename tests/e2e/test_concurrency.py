@@ -288,3 +288,33 @@ def test_concurrent_user_creation_with_one_username_gives_one_user(
     usuario = table.get(keys.usuario(int(creado["id"])), consistente=True)
     assert usuario is not None
     assert usuario["username"] == username
+
+
+# ---- the last administrator
+def test_two_administrators_demoting_each_other_at_once_leave_one(api: Any, crear_usuario: Any) -> None:
+    """Both see the other as one of two administrators; the counter in each transaction lets one win."""
+    from monitor.usuarios import administradores
+
+    a, b = crear_usuario(Rol.ADMINISTRADOR), crear_usuario(Rol.ADMINISTRADOR)
+    # As if they were the only two active administrators of the shop.
+    table.put({**keys.administradores_activos(), "tipo": "administradores", "activos": 2})
+    try:
+        pedidos = [
+            peticion(api, "PUT", f"/api/usuarios/{b.principal.id}", token=a.token, json_={"rol": "Operador"}),
+            peticion(api, "PUT", f"/api/usuarios/{a.principal.id}", token=b.token, json_={"rol": "Operador"}),
+        ]
+        respuestas = con_reintentos(
+            "degradar administradores", pedidos, en_rafaga(api, "degradar administradores", pedidos)
+        )
+
+        assert sorted(r.status_code for r in respuestas) == [200, 409], [r.text for r in respuestas]
+        rechazo = next(r for r in respuestas if r.status_code == 409)
+        assert rechazo.json() == {"error": administradores.ULTIMO}
+        roles = [table.get(keys.usuario(int(u.principal.id)), consistente=True)["rol"] for u in (a, b)]  # type: ignore[index]
+        assert sorted(roles) == ["Administrador", "Operador"]
+        contador = table.get(keys.administradores_activos(), consistente=True)
+        assert contador is not None
+        assert int(contador["activos"]) == 1
+    finally:
+        table.delete(keys.administradores_activos())
+        administradores.asegurar()

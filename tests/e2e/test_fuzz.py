@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
+import re
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import hypothesis
@@ -282,3 +285,201 @@ def test_contrato(
         headers=cabeceras,
         transport_kwargs={"base_url": api.url, "session": sesion, "headers": cabeceras},
     )
+
+
+# ---- the input classes that once answered 500, on every route that takes a body (from the template)
+EXTREMOS_NUMERICOS = {
+    "entero de 5000 dígitos": "1" + "0" * 5000,
+    "1e400": "1e400",
+    "-1E+999999999": "-1E+999999999",
+    "1e-400": "1e-400",
+}
+FECHAS_EXTREMAS = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+23:59"]
+ENTEROS_ENORMES = [2**63, 2**70, 10**40]
+CON_CUERPO = ("POST", "PUT", "PATCH")
+
+
+@dataclass(frozen=True)
+class RutaConCuerpo:
+    metodo: str
+    ruta: str
+    esquema: dict[str, Any]  # the request body's JSON Schema, components resolved; {} when none is declared
+
+    def __str__(self) -> str:
+        return f"{self.metodo} {self.ruta}"
+
+
+def _resolver(esquema: Any) -> Any:
+    if isinstance(esquema, dict):
+        if "$ref" in esquema:
+            return _resolver(DOCUMENTO["components"]["schemas"][esquema["$ref"].rsplit("/", 1)[-1]])
+        return {k: _resolver(v) for k, v in esquema.items()}
+    if isinstance(esquema, list):
+        return [_resolver(v) for v in esquema]
+    return esquema
+
+
+def _rutas_con_cuerpo() -> list[RutaConCuerpo]:
+    rutas = []
+    for ruta in plantilla.rutas():
+        if ruta.metodo.upper() not in CON_CUERPO:
+            continue
+        operacion = DOCUMENTO["paths"].get(ruta.ruta, {}).get(ruta.metodo.lower(), {})
+        contenido = (operacion.get("requestBody") or {}).get("content", {}).get("application/json", {})
+        rutas.append(RutaConCuerpo(ruta.metodo.upper(), ruta.ruta, _resolver(contenido.get("schema", {}))))
+    return rutas
+
+
+RUTAS_CON_CUERPO = _rutas_con_cuerpo()
+# Routes that read a JSON body without declaring it (one route takes JSON or an OAuth form).
+LEEN_JSON = {("POST", "/api/auth/token")}
+
+
+def _toma_json(ruta: RutaConCuerpo) -> bool:
+    return bool(ruta.esquema) or (ruta.metodo, ruta.ruta) in LEEN_JSON
+
+
+def _variantes(esquema: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [esquema, *esquema.get("anyOf", ())]
+
+
+def _propiedades(ruta: RutaConCuerpo, condicion: Any) -> list[str]:
+    return [
+        nombre
+        for nombre, propiedad in ruta.esquema.get("properties", {}).items()
+        if any(condicion(v) for v in _variantes(propiedad))
+    ]
+
+
+def _enviar(
+    api: Any, sesion: SesionFirmante, identidades: Identidades, roles: Any, *, ruta: RutaConCuerpo, cuerpo: str
+) -> requests.Response:
+    url = ruta.ruta
+    for nombre in re.findall(r"{(\w+)}", ruta.ruta):
+        url = url.replace("{" + nombre + "}", (CONOCIDOS.get(nombre) or ["1"])[0])
+    cabeceras = {"Content-Type": "application/json"}
+    permitidos = roles.get((ruta.metodo, ruta.ruta))
+    if permitidos:
+        cabeceras["Authorization"] = f"Bearer {identidades.tokens[_rol_para(permitidos)]}"
+    pedido = requests.Request(ruta.metodo, api.url + url, data=cuerpo.encode("utf-8"), headers=cabeceras).prepare()
+    respuesta = sesion.send(pedido, timeout=15)
+    CASOS[f"{ruta} (entradas extremas)"] += 1
+    if respuesta.status_code >= 500:
+        FALLOS_5XX.append(f"{ruta} -> {respuesta.status_code}: {cuerpo[:80]}")
+    return respuesta
+
+
+def _rechazada(respuesta: requests.Response, cuerpo: str) -> None:
+    assert respuesta.status_code == 400, f"{respuesta.status_code} {respuesta.text[:300]} <- {cuerpo[:120]}"
+    assert isinstance(respuesta.json()["error"], str)
+
+
+def test_every_body_route_is_covered() -> None:
+    assert {str(r) for r in RUTAS_CON_CUERPO} >= {"POST /api/auth/login", "POST /api/auth/token", "POST /serviceOrders"}
+    assert sum(1 for r in RUTAS_CON_CUERPO if _toma_json(r)) >= 13
+
+
+@pytest.mark.parametrize("ruta", [r for r in RUTAS_CON_CUERPO if _toma_json(r)], ids=str)
+def test_absurd_numbers_and_depth_are_400_on_every_body_route(
+    api: Any, identidades: Identidades, roles: Any, sesion: SesionFirmante, ruta: RutaConCuerpo
+) -> None:
+    campos = list(ruta.esquema.get("properties", {})) or ["x"]
+    cuerpos = [
+        *(f'{{"{campo}": {numero}}}' for numero in EXTREMOS_NUMERICOS.values() for campo in campos[:3]),
+        '{"x": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"x": ' + "[" * 33 + "]" * 33 + "}",
+        "[" * 100_000 + "]" * 100_000,
+    ]
+    for cuerpo in cuerpos:
+        _rechazada(_enviar(api, sesion, identidades, roles, ruta=ruta, cuerpo=cuerpo), cuerpo)
+
+
+def _es_fecha(esquema: Mapping[str, Any]) -> bool:
+    return esquema.get("format") in ("date", "date-time") or any(_es_fecha(v) for v in esquema.get("anyOf", ()))
+
+
+@pytest.mark.parametrize("ruta", [r for r in RUTAS_CON_CUERPO if _propiedades(r, _es_fecha)], ids=str)
+def test_dates_pushed_out_of_the_calendar_are_400(
+    api: Any, identidades: Identidades, roles: Any, sesion: SesionFirmante, ruta: RutaConCuerpo
+) -> None:
+    for campo in _propiedades(ruta, _es_fecha):
+        for fecha in FECHAS_EXTREMAS:
+            cuerpo = json.dumps({campo: fecha})
+            _rechazada(_enviar(api, sesion, identidades, roles, ruta=ruta, cuerpo=cuerpo), cuerpo)
+
+
+@pytest.mark.parametrize(
+    "ruta", [r for r in RUTAS_CON_CUERPO if _propiedades(r, lambda v: v.get("type") == "integer")], ids=str
+)
+def test_integers_past_64_bits_are_400(
+    api: Any, identidades: Identidades, roles: Any, sesion: SesionFirmante, ruta: RutaConCuerpo
+) -> None:
+    for campo in _propiedades(ruta, lambda v: v.get("type") == "integer"):
+        for numero in ENTEROS_ENORMES:
+            cuerpo = f'{{"{campo}": {numero}}}'
+            _rechazada(_enviar(api, sesion, identidades, roles, ruta=ruta, cuerpo=cuerpo), cuerpo)
+
+
+@pytest.mark.parametrize(
+    ("metodo", "ruta"),
+    [
+        ("PUT", "/api/usuarios/99999999999999999999999"),
+        ("DELETE", "/api/usuarios/18446744073709551617"),
+        ("PUT", "/api/usuarios/1.0"),
+        ("GET", "/api/ordenes-servicio/99999999999999999999999"),
+        ("GET", "/api/expedientes?id_aseguradora=99999999999999999999999"),
+        ("GET", "/api/expedientes?limit=1.0"),
+    ],
+)
+def test_integer_ids_past_64_bits_or_not_canonical_in_paths_and_queries_are_400(
+    api: Any, identidades: Identidades, metodo: str, ruta: str
+) -> None:
+    respuesta = api.request(metodo, ruta, token=identidades.tokens[Rol.ADMINISTRADOR], json={"nombre": "X"})
+    assert respuesta.status_code == 400, respuesta.text
+    assert respuesta.json()["detalles"]
+
+
+_LITERALES = st.one_of(
+    st.integers(min_value=-(10**500), max_value=10**500).map(str),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(-(10**30), 10**30), st.integers(-1200, 1200)),
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+)
+_FECHAS = st.builds(
+    lambda d, zona: d.replace(tzinfo=zona).isoformat(),
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
+    st.timezones(),
+)
+
+
+@hypothesis.settings(
+    max_examples=CONFIG["max_examples"] * 5,
+    deadline=None,
+    derandomize=PERFIL == "fast",
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+@hypothesis.given(
+    indice=st.integers(min_value=0),
+    literal=_LITERALES,
+    profundidad=st.integers(min_value=0, max_value=3000),
+    fecha=_FECHAS,
+)
+def test_no_number_size_depth_or_date_gives_a_5xx_on_any_body_route(  # noqa: PLR0917 - fixtures and givens
+    api: Any,
+    identidades: Identidades,
+    roles: Any,
+    sesion: SesionFirmante,
+    indice: int,
+    literal: str,
+    profundidad: int,
+    fecha: str,
+) -> None:
+    ruta = RUTAS_CON_CUERPO[indice % len(RUTAS_CON_CUERPO)]
+    campos = list(ruta.esquema.get("properties", {})) or ["x"]
+    fechas = _propiedades(ruta, _es_fecha) or campos
+    anidado = "[" * profundidad + literal + "]" * profundidad
+    cuerpo = "{" + f'"{campos[indice % len(campos)]}": {anidado}, "{fechas[indice % len(fechas)]}": "{fecha}"' + "}"
+    respuesta = _enviar(api, sesion, identidades, roles, ruta=ruta, cuerpo=cuerpo)
+    assert respuesta.status_code < 500, f"{ruta}: {respuesta.status_code} <- {cuerpo[:200]}"
+    if respuesta.status_code >= 400:
+        assert isinstance(respuesta.json().get("error"), str)

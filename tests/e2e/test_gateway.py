@@ -447,3 +447,24 @@ def test_methods_api_gateway_does_not_route_get_the_template_404(api: Any) -> No
 
     assert respuesta.status_code == 404
     assert respuesta.json() == {"error": "Ruta no encontrada"}
+
+
+@pytest.mark.parametrize(
+    ("estado", "cabeceras", "query"),
+    [
+        (414, {}, "x=" + "a" * 70_000),
+        (431, {"X-Relleno": "a" * 70_000}, ""),
+        (431, {f"X-Cabecera-{i}": "1" for i in range(120)}, ""),
+    ],
+    ids=["url", "una cabecera", "demasiadas cabeceras"],
+)
+def test_oversized_urls_and_headers_are_answered_in_json(
+    api: Any, estado: int, cabeceras: dict[str, str], query: str
+) -> None:
+    """http.server refuses these before any route exists; the answer is still JSON, never its HTML page."""
+    respuesta = requests.get(f"{api.url}/api/health?{query}", headers=cabeceras, timeout=15)
+
+    assert respuesta.status_code == estado
+    assert respuesta.headers["Content-Type"] == "application/json"
+    assert isinstance(respuesta.json()["error"], str)
+    assert "<html" not in respuesta.text.lower()

@@ -237,6 +237,7 @@ def test_detail_has_insurer_history_and_orders_in_two_requests(
             "estado": "Recibida",
             "recibida_en": "2024-03-16T10:00:00.000Z",
             "insuranceClaimNumber": no,
+            "id_aseguradora": 3,
         }
     )
     dynamo_requests.reiniciar()
@@ -417,7 +418,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
     borradas: list[str] = []
     monkeypatch.setattr(storage, "borrar_prefijo", lambda prefijo: borradas.append(prefijo) or 0)
     no = siniestro()
-    nuevo(invocar, operador, no)
+    nuevo(invocar, operador, no, id_aseguradora=2)
     invocar(
         "expedientes_update", "PUT", RUTA, llamante=operador, ruta_params={"no_siniestro": no}, cuerpo={"color": "R"}
     )
@@ -430,7 +431,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
         cuerpo={"texto": "nota"},
     )
     table.put({**keys.evidencia(no, "e1"), "tipo": "evidencia"})
-    table.put({**keys.orden_en_expediente(no, 77), "serviceOrderId": 77, "estado": "Recibida"})
+    table.put({**keys.orden_en_expediente(no, 77), "serviceOrderId": 77, "estado": "Recibida", "id_aseguradora": 2})
     assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#"}
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
@@ -443,7 +444,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
     assert otra_vez["statusCode"] == 404
     assert otra_vez["json"] == {"error": "Expediente no encontrado"}
     # the claim can be created again and finds its order
-    nuevo(invocar, operador, no)
+    nuevo(invocar, operador, no, id_aseguradora=2)
     detalle = invocar("expedientes_get", "GET", RUTA, llamante=operador, ruta_params={"no_siniestro": no})
     assert [o["serviceOrderId"] for o in detalle["json"]["ordenes_servicio"]] == [77]
 

@@ -53,7 +53,7 @@ def test_the_detail_is_the_order_as_received_with_exact_decimals_and_nulls(
     respuesta = detalle(invocar, tecnico, datos["serviceOrderId"])
 
     assert respuesta["statusCode"] == 200
-    assert dynamo_requests.llamadas == {"GetItem": 1}
+    assert dynamo_requests.llamadas == {"GetItem": 2}  # the order and its claim's expediente (vinculada)
     cuerpo = respuesta["json"]
     for campo, valor in datos.items():
         if campo != "items":

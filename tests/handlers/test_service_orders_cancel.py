@@ -63,12 +63,14 @@ def cancelar(
     )
 
 
-def expediente_en(no_siniestro: str, estado: str) -> None:
+def expediente_en(no_siniestro: str, estado: str, id_aseguradora: int = 2) -> None:
+    """An expediente of the `cliente` fixture's insurer (AXA), so its orders are linked to it."""
     table.put(
         {
             **keys.expediente(no_siniestro),
             "no_siniestro": no_siniestro,
             "estado": estado,
+            "id_aseguradora": id_aseguradora,
             "nombre_cliente": "Ana Peña",
             "creado_en": ahora(),
             "version": 1,

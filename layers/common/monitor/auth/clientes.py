@@ -169,9 +169,12 @@ def leer_solicitud(content_type: str | None, cuerpo: str | None, authorization: 
         return SolicitudToken(_validar({"client_id": basic[0], "client_secret": basic[1]}), oauth=True)
     try:
         datos = jsoncodec.loads(cuerpo or "")
-    except ValueError:
+    except ValueError as exc:  # jsoncodec's refusals (absurd numbers, nesting) say why in `msg`
+        motivo = getattr(exc, "msg", None)
+        motivo = motivo if motivo in (jsoncodec.ANIDAMIENTO, jsoncodec.NUMERO_FUERA_DE_RANGO) else None
         raise SolicitudInvalida(
-            "El cuerpo no es JSON válido", detalles=[{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
+            "El cuerpo no es JSON válido",
+            detalles=[{"campo": "body", "mensaje": motivo or "El cuerpo no es JSON válido"}],
         ) from None
     if not isinstance(datos, dict):
         raise SolicitudInvalida("Datos inválidos", detalles=[{"campo": "body", "mensaje": "Debe ser un objeto"}])

@@ -5,6 +5,7 @@ Only HMAC is used, so PyJWT never needs (or imports) `cryptography`.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -14,6 +15,7 @@ from monitor.usuarios.campos import Rol
 
 ALGORITMO = "HS256"
 HOLGURA_SEGUNDOS = 10
+_SUB_USUARIO = re.compile(r"[1-9][0-9]{0,11}")  # a user id as `emitir_token` writes it, ASCII only
 
 
 class TokenInvalido(Exception):
@@ -83,7 +85,31 @@ def verificar_token(token: str) -> dict[str, Any]:
     except jwt.PyJWTError as exc:
         raise TokenInvalido(type(exc).__name__) from None
     try:
-        Rol(str(claims.get("rol")))
+        rol = Rol(str(claims.get("rol")))
     except ValueError:
         raise TokenInvalido("rol desconocido") from None
+    _tipos_estrictos(claims, rol)
     return claims
+
+
+def _entero(valor: Any) -> bool:
+    return type(valor) is int
+
+
+def _tipos_estrictos(claims: dict[str, Any], rol: Rol) -> None:
+    """What PyJWT lets through and we never issue: time claims as strings, floats or booleans (it converts
+    them), a `sub` that only looks like our user id (leading zeros, non-ASCII digits), a `ver` that is not an
+    integer, and a lifetime longer than this deployment gives its kind of token."""
+    for nombre in ("exp", "iat", "nbf"):
+        if nombre in claims and not _entero(claims[nombre]):
+            raise TokenInvalido(f"{nombre} no es un entero")
+    if not _entero(claims.get("ver")):
+        raise TokenInvalido("ver no es un entero")
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise TokenInvalido("sub no es texto")
+    if rol != Rol.INTEGRACION and not _SUB_USUARIO.fullmatch(sub):
+        raise TokenInvalido("sub no es un id de usuario canónico")
+    vida = settings().ttl_token_cliente if rol == Rol.INTEGRACION else settings().ttl_token
+    if claims["exp"] - claims["iat"] > vida + HOLGURA_SEGUNDOS:
+        raise TokenInvalido("vida del token mayor que la configurada")

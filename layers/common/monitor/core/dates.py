@@ -38,7 +38,7 @@ def normalizar_fecha(valor: object) -> object:
         if _SOLO_FECHA.match(texto):
             return iso(datetime.combine(date.fromisoformat(texto), time(12), tzinfo=UTC))
         return iso(_a_datetime(texto))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves the instant out of years 1-9999
         raise ValueError("Fecha inválida: use AAAA-MM-DD o una fecha-hora ISO 8601") from None
 
 
@@ -47,5 +47,5 @@ def normalizar_marca_tiempo(valor: object) -> object:
         return valor
     try:
         return iso(_a_datetime(valor))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None

@@ -237,13 +237,10 @@ def _tipo_de_contenido(event: Mapping[str, Any]) -> str:
 
 
 def _cargar_json(texto: str | bytes) -> Any:
-    """Absurdly nested JSON exhausts the parser's recursion: a JSON error (400), never a 500.
-    Every body of this API is an object; Powertools would otherwise take an array's first element."""
+    """Every body of this API is an object; Powertools would otherwise take an array's first element.
+    (`jsoncodec.loads` already refuses absurd numbers and nesting as JSON errors: a 400, never a 500.)"""
     documento = texto if isinstance(texto, str) else ""
-    try:
-        valor = jsoncodec.loads(texto)
-    except RecursionError:
-        raise json.JSONDecodeError(validation.ANIDAMIENTO, documento, 0) from None
+    valor = jsoncodec.loads(texto)
     if not isinstance(valor, dict):
         raise json.JSONDecodeError(validation.NO_ES_OBJETO, documento, 0)
     return valor

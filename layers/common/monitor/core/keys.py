@@ -52,6 +52,12 @@ def contador(nombre: str) -> Clave:
     return {"PK": f"CONTADOR#{nombre}", "SK": "CONTADOR"}
 
 
+def administradores_activos() -> Clave:
+    """How many active administrators there are, moved in the same transaction as any change that makes or
+    unmakes one: the guard that always leaves at least one."""
+    return {"PK": "ADMINISTRADORES", "SK": "ACTIVOS"}
+
+
 def salud() -> Clave:
     return {"PK": "SALUD", "SK": "SALUD"}
 

@@ -2,13 +2,19 @@
 
 Functions declare their answers by model name (`http.documentar("expedientes.Expediente", ...)`): each
 business package keeps its response models in its own `respuestas` module, which only this module loads,
-by the name the route gives. A request never defines or builds a response model, and functions that take
+by the name the route gives. A `respuestas` module may also declare `PARAMETROS_DE_RUTA` (path parameter
+name → JSON Schema): the rule its package applies to that segment in code, for routes whose functions
+validate it themselves (`expedientes.campos.de_ruta`) rather than through Powertools.
+
+A request never defines or builds a response model, and functions that take
 no body or query never import Pydantic at all (docs/startup.md).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import pkgutil
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -58,13 +64,48 @@ def esquemas(nombres: Iterable[str]) -> dict[str, Any]:
     return dict(definiciones.get("$defs", {}))
 
 
+def parametros_de_ruta() -> dict[str, dict[str, Any]]:
+    """`PARAMETROS_DE_RUTA` of every business package's `respuestas` module (document time only)."""
+    import monitor
+
+    reglas: dict[str, dict[str, Any]] = {}
+    for paquete in pkgutil.iter_modules(monitor.__path__):
+        if paquete.ispkg and importlib.util.find_spec(f"monitor.{paquete.name}.respuestas") is not None:
+            modulo = importlib.import_module(f"monitor.{paquete.name}.respuestas")
+            reglas |= getattr(modulo, "PARAMETROS_DE_RUTA", {})
+    return reglas
+
+
+# Pydantic's names for bounds that Powertools copies as they are when a validator wraps the type.
+_LIMITES = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _parametro(parametro: dict[str, Any], reglas: Mapping[str, Mapping[str, Any]]) -> None:
+    """A parameter is text in the URL, never null (Powertools writes `X | None` as nullable), with its bounds
+    in JSON Schema's words; a path segment gets its package's rule when Powertools knows none."""
+    esquema = parametro.get("schema", {})
+    variantes = [v for v in esquema.get("anyOf", ()) if v != {"type": "null"}]
+    if "anyOf" in esquema and len(variantes) == 1:
+        del esquema["anyOf"]
+        esquema.update(variantes[0])
+    for pydantic, json_schema in _LIMITES.items():
+        if pydantic in esquema:
+            esquema[json_schema] = esquema.pop(pydantic)
+    regla = reglas.get(parametro.get("name", "")) if parametro.get("in") == "path" else None
+    if regla and esquema.get("type") == "string" and "pattern" not in esquema:
+        esquema.update(regla)
+
+
 def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
     """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
     components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
-    answers validation errors with the 400 in `comunes`."""
+    answers validation errors with the 400 in `comunes`. Parameters say what the server accepts."""
     documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
+    reglas = parametros_de_ruta()
     for operaciones in documento.get("paths", {}).values():
         for operacion in operaciones.values():
+            for parametro in operacion.get("parameters", ()):
+                _parametro(parametro, reglas)
             respuestas = operacion.setdefault("responses", {})
             respuestas.pop("422", None)
             for estado, respuesta in comunes.items():

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# The two JSON refusals of the resolver's own parser, recognised here by their text.
+from monitor.core.jsoncodec import ANIDAMIENTO, NUMERO_FUERA_DE_RANGO
+
+# The JSON refusals of the resolver's own parser, recognised here by their text.
 NO_ES_OBJETO = "Se esperaba un objeto JSON"
-ANIDAMIENTO = "Anidamiento excesivo"
+_RECHAZOS_JSON = (NO_ES_OBJETO, ANIDAMIENTO, NUMERO_FUERA_DE_RANGO)
 
 # pydantic error type → Spanish text; {placeholders} come from the error's ctx.
 _MENSAJES_VALIDACION = {
@@ -59,7 +61,7 @@ def _campo(loc: tuple[Any, ...]) -> str:
 def _mensaje(error: Mapping[str, Any]) -> str:
     tipo = error.get("type", "")
     causa_json = (error.get("ctx") or {}).get("error")
-    if tipo == "json_invalid" and causa_json in (NO_ES_OBJETO, ANIDAMIENTO):
+    if tipo == "json_invalid" and causa_json in _RECHAZOS_JSON:
         return str(causa_json)
     if tipo == "value_error":
         # Our own validators raise ValueError with a Spanish text.

@@ -86,8 +86,19 @@ OBLIGATORIOS = (
     "fecha_entrega",
 )
 # Claim numbers, in the path and in the POST body alike: trimmed, then this.
-NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
-REGLA_NO_SINIESTRO = "1 a 64 caracteres: letras, dígitos, espacio, . _ -"
+# At least one letter or digit: a claim of dots or spaces only ("..", "   ") could never be reached by URL.
+NO_SINIESTRO = re.compile(r"^[ ._\-]*[A-Za-z0-9][A-Za-z0-9 ._\-]*$")
+MAX_NO_SINIESTRO = 64
+REGLA_NO_SINIESTRO = "1 a 64 caracteres: letras, dígitos, espacio, . _ -; al menos una letra o dígito"
+# Ids of the expediente's sub-resources in a path (comments, evidence): what the server ever gives.
+ESQUEMA_ID_HIJO = {"type": "string", "pattern": r"^[0-9A-Za-z_-]{1,64}$"}
+# The same rule for the OpenAPI document, for the path segment as sent (before trimming).
+ESQUEMA_NO_SINIESTRO = {
+    "type": "string",
+    "pattern": NO_SINIESTRO.pattern,
+    "minLength": 1,
+    "maxLength": MAX_NO_SINIESTRO,
+}
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
 SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
 UBICACION_INICIAL = "Local"
@@ -101,7 +112,7 @@ def no_siniestro_valido(valor: str | None) -> str:
     texto = (valor or "").strip()
     if not texto:
         raise SolicitudInvalida("No. Siniestro requerido")
-    if not NO_SINIESTRO.match(texto):
+    if len(texto) > MAX_NO_SINIESTRO or not NO_SINIESTRO.fullmatch(texto):
         raise SolicitudInvalida(
             "No. Siniestro inválido", detalles=[{"campo": "no_siniestro", "mensaje": REGLA_NO_SINIESTRO}]
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from typing import Any
@@ -15,6 +16,7 @@ from monitor.core.table import entero
 from monitor.expedientes import servicio as expedientes
 
 NO_ENCONTRADO = "Comentario no encontrado"
+_ID = re.compile(r"[0-9a-f]{1,64}")
 
 
 def nuevo_id() -> str:
@@ -61,6 +63,8 @@ def listar(no_siniestro: str, *, limite: int, cursor: str | None) -> dict[str, A
 
 
 def eliminar(no_siniestro: str, id_comentario: str) -> None:
+    if not _ID.fullmatch(id_comentario):  # never an id we gave; also keeps absurd segments out of the key
+        raise NoEncontrado(NO_ENCONTRADO)
     try:
         table.delete(keys.comentario(no_siniestro, id_comentario), condicion="attribute_exists(PK)")
     except CondicionFallida:

@@ -18,11 +18,12 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.core.models import Cuerpo, Fecha, MarcaTiempo
+from monitor.core.models import ID_MAXIMO, Cuerpo, Fecha, MarcaTiempo
 from monitor.expedientes.campos import (
     MAX_CORTO,
     MAX_DATO,
     MAX_LARGO,
+    MAX_NO_SINIESTRO,
     NO_SINIESTRO,
     OBLIGATORIOS,
     REGLA_NO_SINIESTRO,
@@ -34,8 +35,10 @@ _CORREO = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 Corto = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_CORTO)]
 Largo = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_LARGO)]
+# A required text of a creation: blank counts as missing, so the document says at least one character.
+Requerido = Annotated[Corto, Field(min_length=1)]
 Dato = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_DATO)]
-IdAseguradora = Annotated[StrictInt, Field(ge=1)]
+IdAseguradora = Annotated[StrictInt, Field(ge=1, le=ID_MAXIMO)]
 
 
 def _sin_campos_del_servidor(datos: Any, conservar: frozenset[str] = frozenset()) -> Any:
@@ -101,7 +104,10 @@ class _CamposEditables(Cuerpo):
 
 
 class CambiosExpediente(_CamposEditables):
-    """PUT body: any subset; `estado` and server-owned fields are dropped before validation."""
+    """PUT body: any subset; `estado` and server-owned fields are dropped before validation. The required
+    fields of a creation may change but not be cleared (null)."""
+
+    NO_NULOS = OBLIGATORIOS
 
     @model_validator(mode="before")
     @classmethod
@@ -123,13 +129,15 @@ class CambiosExpediente(_CamposEditables):
 class ExpedienteNuevo(_CamposEditables):
     """POST body: the required fields of DESIGN §3; null or blank required values count as missing."""
 
-    no_siniestro: str
-    nombre_cliente: Corto
-    telefono_cliente: Corto
-    marca: Corto
-    placas: Corto
-    tipo: Corto
-    modelo: Corto
+    no_siniestro: Annotated[
+        str, Field(json_schema_extra={"pattern": NO_SINIESTRO.pattern, "maxLength": MAX_NO_SINIESTRO})
+    ]
+    nombre_cliente: Requerido
+    telefono_cliente: Requerido
+    marca: Requerido
+    placas: Requerido
+    tipo: Requerido
+    modelo: Requerido
     fecha_ingreso: Fecha
     fecha_entrega: Fecha
 
@@ -151,7 +159,7 @@ class ExpedienteNuevo(_CamposEditables):
         if not isinstance(valor, str):
             return valor
         texto = valor.strip()
-        if not NO_SINIESTRO.match(texto):
+        if len(texto) > MAX_NO_SINIESTRO or not NO_SINIESTRO.fullmatch(texto):
             raise ValueError(REGLA_NO_SINIESTRO)
         return texto
 
@@ -163,7 +171,6 @@ class CambioEstado(Cuerpo):
 
 
 MAX_COMENTARIO = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class ComentarioNuevo(Cuerpo):
@@ -172,10 +179,3 @@ class ComentarioNuevo(Cuerpo):
     texto: Annotated[
         str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_COMENTARIO)
     ]
-
-    @field_validator("texto")
-    @classmethod
-    def _sin_controles(cls, valor: str) -> str:
-        if _CONTROL.search(valor):
-            raise ValueError("El texto contiene caracteres de control no permitidos")
-        return valor

@@ -8,7 +8,11 @@ from typing import Annotated, Any
 from pydantic import Field, WithJsonSchema
 
 from monitor.core.responses import Respuesta
-from monitor.expedientes.campos import Estado
+from monitor.expedientes.campos import ESQUEMA_ID_HIJO, ESQUEMA_NO_SINIESTRO, Estado
+
+# The claim number in every path, as `campos.de_ruta` checks it, and the ids of comments and evidence
+# (`monitor.core.openapi` applies them to path segments Powertools knows nothing of).
+PARAMETROS_DE_RUTA = {"no_siniestro": ESQUEMA_NO_SINIESTRO, "id": ESQUEMA_ID_HIJO}
 
 
 class Expediente(Respuesta):

@@ -32,6 +32,7 @@ from monitor.core.table import entero
 from monitor.expedientes import hitos
 from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
+from monitor.ordenes.campos import vinculada
 
 if TYPE_CHECKING:
     from monitor.expedientes.modelos import CambiosExpediente, ExpedienteNuevo
@@ -171,7 +172,8 @@ def obtener(no_siniestro: str, *, consistente: bool = False) -> dict[str, Any]:
 
 
 def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
-    """One Query over EXP..OS$ (meta, history, survey header, order links) plus the insurer's name: two requests."""
+    """One Query over EXP..OS$ (meta, history, survey header, order links) plus the insurer's name: two
+    requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`)."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(
         "PK = :pk AND SK BETWEEN :desde AND :hasta",
@@ -190,7 +192,7 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
             "recibida_en": i.get("recibida_en"),
         }
         for i in items
-        if i["SK"].startswith(keys.PREFIJO_ORDEN)
+        if i["SK"].startswith(keys.PREFIJO_ORDEN) and vinculada(i, meta)
     ]
     levantamiento = next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None)
     aseguradora = None

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from monitor.core import keys, table
+from monitor.core.table import entero
 from monitor.ordenes.firmas import Clave, Webhook
 
 INT32_MAX = 2_147_483_647  # the seed's ids are .NET Int32
@@ -84,6 +85,15 @@ def leer(webhook: Webhook, clave: Clave) -> dict[str, Any] | None:
     """The item as read together with the client (one BatchGetItem), or a consistent read if it was not."""
     leido, item = webhook.lectura(clave)
     return item if leido else table.get(clave, consistente=True)
+
+
+def vinculada(orden: Mapping[str, Any], expediente: Mapping[str, Any] | None) -> bool:
+    """An order belongs to a claim's file only when that expediente is of the insurer that sent it: the link
+    item sits under `EXP#<no>` either way (it carries the order's `id_aseguradora`), and readers apply this
+    rule, so creating the expediente or changing its insurer later links or unlinks the order at once."""
+    if expediente is None or expediente.get("id_aseguradora") is None:
+        return False
+    return bool(entero(orden.get("id_aseguradora")) == entero(expediente.get("id_aseguradora")))
 
 
 def enlace(orden: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from monitor.core.metrics import Metrica
 from monitor.core.observability import contar, logger
 from monitor.core.table import entero
 from monitor.expedientes.campos import Estado
-from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer
+from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer, vinculada
 from monitor.ordenes.firmas import Clave, Webhook
 
 if TYPE_CHECKING:
@@ -49,10 +49,11 @@ def _rechazo(sid: int, texto: str, motivo: str) -> Resultado:
     return _respuesta_cancelacion(False, texto)
 
 
-def _rechazo_por_expediente(sid: int, expediente: Mapping[str, Any] | None) -> Resultado:
+def _rechazo_por_expediente(sid: int, orden: Mapping[str, Any], expediente: Mapping[str, Any] | None) -> Resultado:
     estado = (expediente or {}).get("estado")
-    if estado in (None, Estado.INGRESO):
-        # The expediente moved back between the refusal and the re-read: let the sender retry.
+    if estado in (None, Estado.INGRESO) or not vinculada(orden, expediente):
+        # The expediente moved back (or changed insurer) between the refusal and the re-read: the sender
+        # retries, and learns nothing about a claim that is not its insurer's.
         raise ServicioNoDisponible()
     return _rechazo(sid, YA_ENTREGADO if estado == Estado.SALIDA else EN_REPARACION, f"expediente en {estado}")
 
@@ -104,10 +105,13 @@ def cancelar(sid: int, detalles: ServiceOrderCancellationDetails | None, webhook
         )
         .put("enlace", enlace(cancelada))
         .check(
+            # Only the sender's own claim can hold the order back; another insurer's claim of the same
+            # number neither blocks the cancel nor shows in its answer.
             "expediente",
             keys.expediente(no_siniestro),
-            "attribute_not_exists(PK) OR estado = :ingreso",
-            {":ingreso": Estado.INGRESO.value},
+            "attribute_not_exists(PK) OR estado = :ingreso OR attribute_not_exists(id_aseguradora)"
+            " OR id_aseguradora <> :aseguradora",
+            {":ingreso": Estado.INGRESO.value, ":aseguradora": webhook.id_aseguradora},
         )
     )
     try:
@@ -120,7 +124,7 @@ def cancelar(sid: int, detalles: ServiceOrderCancellationDetails | None, webhook
             return _respuesta_cancelacion(True)  # a concurrent cancel won
         if exc.fallo("expediente"):
             return _rechazo_por_expediente(
-                sid, exc.item("expediente") or table.get(keys.expediente(no_siniestro), consistente=True)
+                sid, orden, exc.item("expediente") or table.get(keys.expediente(no_siniestro), consistente=True)
             )
         raise
     contar(Metrica.CANCELACION_ACEPTADA)

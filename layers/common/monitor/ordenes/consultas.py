@@ -9,7 +9,7 @@ from typing import Any
 from monitor.core import cursors, keys, table
 from monitor.core.errors import NoEncontrado
 from monitor.core.table import entero
-from monitor.ordenes.campos import CAMPOS_RESUMEN, CAMPOS_SEED, ENTEROS, ENTEROS_ITEM, NO_ENCONTRADA
+from monitor.ordenes.campos import CAMPOS_RESUMEN, CAMPOS_SEED, ENTEROS, ENTEROS_ITEM, NO_ENCONTRADA, vinculada
 
 
 def resumen(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,10 +39,12 @@ def a_respuesta(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def obtener(sid: int) -> dict[str, Any]:
+    """The order and whether it is linked to its claim's expediente (of the same insurer): two GetItems."""
     item = table.get(keys.orden_servicio(sid))
     if item is None:
         raise NoEncontrado(NO_ENCONTRADA)
-    return a_respuesta(item)
+    expediente = table.get(keys.expediente(str(item["insuranceClaimNumber"])))
+    return {**a_respuesta(item), "vinculada": vinculada(item, expediente)}
 
 
 def listar(*, estado: str | None, no_siniestro: str | None, limite: int, cursor: str | None) -> dict[str, Any]:

@@ -93,3 +93,5 @@ class OrdenServicio(Respuesta):
     recibida_en: str
     id_aseguradora: int | None = None
     cancelacion: Cancelacion | None = None
+    # Linked to the expediente of its claim number: only when that expediente is of the sending insurer.
+    vinculada: bool

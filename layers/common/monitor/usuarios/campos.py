@@ -19,6 +19,7 @@ class Rol(StrEnum):
 PASSWORD_MIN = 8
 PASSWORD_MAX = 256
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,64}$")
+PATRON_USERNAME = _USERNAME.pattern
 
 
 def validar_username(valor: str) -> str:

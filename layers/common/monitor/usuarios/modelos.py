@@ -2,10 +2,10 @@
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints, field_validator
 
 from monitor.core.models import Cuerpo
-from monitor.usuarios.campos import PASSWORD_MAX, PASSWORD_MIN, validar_username
+from monitor.usuarios.campos import PASSWORD_MAX, PASSWORD_MIN, PATRON_USERNAME, validar_username
 
 Nombre = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
@@ -16,9 +16,10 @@ class UsuarioNuevo(Cuerpo):
     """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
 
     model_config = ConfigDict(extra="forbid")
+    TEXTO_SIN_REGLA = ("password",)
 
     nombre: Nombre
-    username: str
+    username: Annotated[str, Field(json_schema_extra={"pattern": PATRON_USERNAME})]
     password: Password
     rol: RolPersonal
 
@@ -26,11 +27,13 @@ class UsuarioNuevo(Cuerpo):
 
 
 class CambiosUsuario(Cuerpo):
-    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset."""
+    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset. Nothing here can be cleared."""
 
     model_config = ConfigDict(extra="forbid")
+    TEXTO_SIN_REGLA = ("password",)
+    NO_NULOS = ("nombre", "rol", "password", "activo")
 
     nombre: Nombre | None = None
     rol: RolPersonal | None = None
     password: Password | None = None
-    activo: bool | None = None
+    activo: StrictBool | None = None

@@ -1,7 +1,8 @@
 """Staff users: integer ids from a counter, usernames unique (case-insensitive) by conditional write.
 
 Every change that must end existing sessions (role, password, deactivation) bumps `version_token`,
-which the authorizer compares against the token's `ver` claim on each request.
+which the authorizer compares against the token's `ver` claim on each request. Every change that makes or
+unmakes an active administrator moves their counter in the same transaction (`monitor.usuarios.administradores`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from monitor.core.errors import (
     SolicitudInvalida,
     TransaccionCancelada,
 )
+from monitor.core.observability import logger
+from monitor.usuarios import administradores
 from monitor.usuarios.campos import Rol
 
 if TYPE_CHECKING:
@@ -43,7 +46,10 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, Any]:
-    """The username item and the user item are written together, so a duplicate leaves nothing behind."""
+    """The username item and the user item are written together, so a duplicate leaves nothing behind; an
+    administrator also counts in the same transaction."""
+    if rol == Rol.ADMINISTRADOR:
+        administradores.asegurar()
     id_usuario = table.siguiente("usuarios")
     momento = ahora()
     item = {
@@ -66,6 +72,8 @@ def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, A
         .put("username", unico, "attribute_not_exists(PK)")
         .put("usuario", item, "attribute_not_exists(PK)")
     )
+    if rol == Rol.ADMINISTRADOR:
+        administradores.mover(transaccion, +1)
     try:
         transaccion.ejecutar(token=str(uuid.uuid4()))
     except TransaccionCancelada as exc:
@@ -73,6 +81,8 @@ def crear(*, nombre: str, username: str, password: str, rol: Rol) -> dict[str, A
             if _es_propio(exc.item("username"), id_usuario):
                 return item  # the SDK retried our own write after a timeout: it had landed
             raise Conflicto(USERNAME_DUPLICADO) from None
+        if exc.fallo(administradores.PASO):
+            raise ServicioNoDisponible() from None  # the counter vanished after `asegurar`: retry
         raise
     return item
 
@@ -110,16 +120,35 @@ def listar(limite: int | None, cursor: str | None) -> dict[str, Any]:
 
 
 def _escribir(id_usuario: int, item: dict[str, Any], sets: dict[str, Any], revocar: bool) -> dict[str, Any]:
-    """Conditional on the version read, so a concurrent change is never overwritten silently."""
+    """Conditional on the version read, so a concurrent change is never overwritten silently. A change that
+    makes or unmakes an active administrator is one transaction with their counter (raises `Conflicto` when
+    it would leave none)."""
     expresion, nombres, valores = table.expresion_update(sets, sumar={"version_token": 1} if revocar else None)
     valores[":leida"] = int(item.get("version_token", 0))
-    return table.update(
-        keys.usuario(id_usuario),
-        expresion,
-        valores,
-        condicion="attribute_exists(PK) AND version_token = :leida",
-        nombres=nombres,
+    condicion = "attribute_exists(PK) AND version_token = :leida"
+    nuevo = {**item, **sets}
+    cambio = int(administradores.es_admin_activo(nuevo)) - int(administradores.es_admin_activo(item))
+    if not cambio:
+        return table.update(keys.usuario(id_usuario), expresion, valores, condicion=condicion, nombres=nombres)
+    transaccion = table.Transaccion().update(
+        "usuario", keys.usuario(id_usuario), expresion, valores, condicion=condicion, nombres=nombres
     )
+    administradores.mover(transaccion, cambio)
+    try:
+        transaccion.ejecutar()
+    except TransaccionCancelada as exc:
+        if exc.fallo("usuario"):
+            raise CondicionFallida(exc.item("usuario")) from None
+        if exc.fallo(administradores.PASO):
+            if administradores.sin_contador(exc.item(administradores.PASO)):
+                administradores.asegurar()
+                raise CondicionFallida() from None  # retried by the caller, now with the counter
+            logger.info("Se rechazó quitar al último administrador activo", extra={"id_usuario": id_usuario})
+            raise administradores.ultimo() from None
+        raise
+    if revocar:
+        nuevo["version_token"] = int(item.get("version_token", 0)) + 1
+    return nuevo
 
 
 def actualizar(id_usuario: int, cambios: CambiosUsuario, id_actor: int) -> dict[str, Any]:
