@@ -601,8 +601,9 @@ class Pisos:
                         "ConditionCheck": {
                             "TableName": self.t,
                             "Key": self._clave(f"EXP#{no}", "EXP"),
-                            "ConditionExpression": "attribute_not_exists(PK) OR estado = :i",
-                            "ExpressionAttributeValues": {":i": {"S": "Ingreso"}},
+                            "ConditionExpression": "attribute_not_exists(PK) OR estado = :i"
+                            " OR attribute_not_exists(id_aseguradora) OR id_aseguradora <> :a",
+                            "ExpressionAttributeValues": {":i": {"S": "Ingreso"}, ":a": {"N": "1"}},
                         }
                     },
                 ]

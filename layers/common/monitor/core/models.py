@@ -35,16 +35,20 @@ Fecha = Annotated[
 MarcaTiempo = Annotated[str, BeforeValidator(normalizar_marca_tiempo), WithJsonSchema(_FECHA_HORA)]
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; the bidi embeddings,
-# overrides and isolates; lone surrogates (JSON's "\ud800" escapes); and the 66 non-characters.
+# overrides and isolates; lone surrogates (JSON's "\ud800" escapes); the byte-order mark; and the 66
+# non-characters.
 _NO_CARACTERES = "".join(chr(plano * 0x10000 + 0xFFFE) + chr(plano * 0x10000 + 0xFFFF) for plano in range(17))
 _PROHIBIDOS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef" + _NO_CARACTERES + "]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufeff"
+    + _NO_CARACTERES
+    + "]"
 )
 TEXTO_PROHIBIDO = "Contiene caracteres no permitidos (de control, de dirección del texto o no-caracteres Unicode)"
 # The same rule for the OpenAPI document (ECMA 262 syntax; the server's check above is the authority).
-PATRON_TEXTO = (
-    r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFDD0-\uFDEF\uFFFE\uFFFF]*$"
-)
+_CLASE = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFDD0-\uFDEF\uFEFF\uFFFE\uFFFF"
+PATRON_TEXTO = rf"^[^{_CLASE}]*$"
+# A required text is trimmed before its minimum length counts: at least one character that is not a space.
+PATRON_TEXTO_REQUERIDO = rf"^[^{_CLASE}]*[^\s{_CLASE}][^{_CLASE}]*$"
 
 
 def texto_permitido(valor: str) -> str:
@@ -87,15 +91,18 @@ def _es_texto(esquema: Mapping[str, Any]) -> bool:
 
 
 def _esquema(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
-    """OpenAPI as the server behaves: free-text properties carry `PATRON_TEXTO`, and the fields in `NO_NULOS`
-    may be omitted but are not nullable."""
+    """OpenAPI as the server behaves: free-text properties carry `PATRON_TEXTO`, the fields in `NO_NULOS`
+    may be omitted but are not nullable, and a model with `AL_MENOS_UNO` refuses an empty object."""
+    if getattr(modelo, "AL_MENOS_UNO", False):
+        esquema["minProperties"] = 1
     exentos = getattr(modelo, "TEXTO_SIN_REGLA", ())
     no_nulos = getattr(modelo, "NO_NULOS", ())
     for nombre, propiedad in esquema.get("properties", {}).items():
         if nombre not in exentos:
             for variante in [propiedad, *propiedad.get("anyOf", ()), propiedad.get("items") or {}]:
                 if _es_texto(variante):
-                    variante["pattern"] = PATRON_TEXTO
+                    requerido = variante.get("minLength", 0) >= 1  # our required texts are all trimmed
+                    variante["pattern"] = PATRON_TEXTO_REQUERIDO if requerido else PATRON_TEXTO
         if nombre in no_nulos and "anyOf" in propiedad:
             variantes = [v for v in propiedad["anyOf"] if v != {"type": "null"}]
             propiedad.pop("default", None)
@@ -114,12 +121,14 @@ class Cuerpo(BaseModel):
 
     Every text field (and list of texts) obeys `texto_permitido` without saying so; `TEXTO_SIN_REGLA` names
     the few exempt (secrets compared byte for byte, such as passwords). `NO_NULOS` names optional fields
-    whose null the model or the service refuses, so the document declares them non-nullable."""
+    whose null the model or the service refuses, so the document declares them non-nullable; `AL_MENOS_UNO`
+    marks partial updates, where an empty object is refused."""
 
     model_config = ConfigDict(defer_build=True, json_schema_extra=_esquema)
 
     TEXTO_SIN_REGLA: ClassVar[tuple[str, ...]] = ()
     NO_NULOS: ClassVar[tuple[str, ...]] = ()
+    AL_MENOS_UNO: ClassVar[bool] = False  # a partial update that changes nothing is a 400
 
     @field_validator("*", mode="after")
     @classmethod

@@ -96,6 +96,16 @@ def _parametro(parametro: dict[str, Any], reglas: Mapping[str, Mapping[str, Any]
         esquema.update(regla)
 
 
+def _cuerpo_no_nulo(operacion: dict[str, Any]) -> None:
+    """An optional body may be left out but is never JSON `null`: the resolver takes objects only."""
+    contenido = operacion.get("requestBody", {}).get("content", {}).get("application/json", {})
+    esquema = contenido.get("schema", {})
+    variantes = [v for v in esquema.get("anyOf", ()) if v != {"type": "null"}]
+    if "anyOf" in esquema and len(variantes) == 1:
+        del esquema["anyOf"]
+        esquema.update(variantes[0])
+
+
 def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
     """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
     components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
@@ -106,6 +116,7 @@ def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
         for operacion in operaciones.values():
             for parametro in operacion.get("parameters", ()):
                 _parametro(parametro, reglas)
+            _cuerpo_no_nulo(operacion)
             respuestas = operacion.setdefault("responses", {})
             respuestas.pop("422", None)
             for estado, respuesta in comunes.items():

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, JsonValue, StrictInt, ValidationInfo, field_validator
 
 from monitor.core.models import Cuerpo
 from monitor.evidencias.reglas import IMAGENES, PDF, TAMANO_MAXIMO, TIPOS_PERMITIDOS
@@ -13,8 +13,13 @@ class EvidenciaNueva(Cuerpo):
 
     tipo: Literal["fotografia", "documento"]
     nombre_archivo: str = Field(min_length=1, max_length=255)
-    content_type: str = Field(min_length=1, max_length=100)
-    tamano: StrictInt = Field(description="Bytes declarados; 1 a 26214400 (25 MB)")
+    content_type: str = Field(
+        min_length=1, max_length=100, json_schema_extra={"enum": list[JsonValue](sorted(IMAGENES | {PDF}))}
+    )
+    tamano: StrictInt = Field(
+        description="Bytes declarados; 1 a 26214400 (25 MB)",
+        json_schema_extra={"minimum": 1, "maximum": TAMANO_MAXIMO},
+    )
 
     @field_validator("content_type")
     @classmethod

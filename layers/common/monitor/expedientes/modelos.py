@@ -108,6 +108,14 @@ class CambiosExpediente(_CamposEditables):
     fields of a creation may change but not be cleared (null)."""
 
     NO_NULOS = OBLIGATORIOS
+    AL_MENOS_UNO = True
+
+    nombre_cliente: Requerido | None = None
+    telefono_cliente: Requerido | None = None
+    marca: Requerido | None = None
+    placas: Requerido | None = None
+    tipo: Requerido | None = None
+    modelo: Requerido | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -67,7 +67,7 @@ class ServiceOrderItem(_Entrada):
 
     itemId: Entero | None = None
     itemCode: Texto | None = None
-    itemName: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXTO)]
+    itemName: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXTO)]
     itemQuantity: MontoPositivo
     itemActionId: Short | None = None
     itemActionName: Texto | None = None

@@ -32,6 +32,7 @@ class CambiosUsuario(Cuerpo):
     model_config = ConfigDict(extra="forbid")
     TEXTO_SIN_REGLA = ("password",)
     NO_NULOS = ("nombre", "rol", "password", "activo")
+    AL_MENOS_UNO = True
 
     nombre: Nombre | None = None
     rol: RolPersonal | None = None
