@@ -304,7 +304,7 @@ def test_an_administrator_may_update_too(invocar: Invocar, admin: Any, siniestro
         ({"id_aseguradora": 0}, "id_aseguradora"),
         ({"id_aseguradora": 1.5}, "id_aseguradora"),
         ({"nombre_cliente": None}, "body"),
-        ({"placas": "   "}, "body"),
+        ({"placas": "   "}, "placas"),
         ({"correo_cliente": "no-es-correo"}, "correo_cliente"),
         ({}, "body"),
         ({"estado": "Salida"}, "body"),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from monitor.core.models import PATRON_TEXTO
+from monitor.core.models import PATRON_TEXTO, PATRON_TEXTO_REQUERIDO
 from monitor.expedientes.campos import NO_SINIESTRO, OBLIGATORIOS
 from tools import openapi_local, plantilla
 
@@ -72,10 +72,14 @@ def test_fields_that_refuse_null_are_not_nullable(documento: dict[str, Any]) -> 
 
 def test_free_text_carries_the_text_rule_and_it_compiles_in_python(documento: dict[str, Any]) -> None:
     comentario = _componente(documento, "ComentarioNuevo")["properties"]["texto"]
-    assert comentario["pattern"] == PATRON_TEXTO
-    patron = re.compile(PATRON_TEXTO)
-    assert patron.fullmatch("José Peña\n")
-    assert not patron.fullmatch("a\u202eb")
+    assert comentario["pattern"] == PATRON_TEXTO_REQUERIDO  # required and trimmed: not only spaces
+    color = _componente(documento, "CambiosExpediente")["properties"]["color"]["anyOf"][0]
+    assert color["pattern"] == PATRON_TEXTO
+    for patron in (re.compile(PATRON_TEXTO), re.compile(PATRON_TEXTO_REQUERIDO)):
+        assert patron.fullmatch("José Peña\n")
+        assert not patron.fullmatch("a\u202eb")
+    assert re.compile(PATRON_TEXTO).fullmatch("  ")
+    assert not re.compile(PATRON_TEXTO_REQUERIDO).fullmatch(" \u00a0 ")
 
 
 def test_the_comment_delete_answers_the_documented_body(documento: dict[str, Any]) -> None:

@@ -10,7 +10,8 @@ non-characters. `EnteroCanonico` is the one rule for integer ids and counts that
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import typing
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -113,6 +114,17 @@ def _esquema(esquema: dict[str, Any], modelo: type[BaseModel]) -> None:
                 propiedad["anyOf"] = variantes
 
 
+def _maximo(anotacion: Any, metadatos: Iterable[Any] = ()) -> int | None:
+    """The `max_length` a field's type declares for a text (inside `X | None` and `Annotated` too)."""
+    for dato in [*metadatos, *getattr(anotacion, "__metadata__", ())]:
+        if isinstance(getattr(dato, "max_length", None), int):
+            return int(dato.max_length)
+    for argumento in typing.get_args(anotacion):
+        if argumento is not type(None) and (maximo := _maximo(argumento)) is not None:
+            return maximo
+    return None
+
+
 class Cuerpo(BaseModel):
     """Base of every request model, named `<Recurso>Nuevo` for a creation and `Cambios<Recurso>` for an
     update. Its schema is built by the route that takes it, at init (`monitor.startup.route_models`).
@@ -129,6 +141,17 @@ class Cuerpo(BaseModel):
     TEXTO_SIN_REGLA: ClassVar[tuple[str, ...]] = ()
     NO_NULOS: ClassVar[tuple[str, ...]] = ()
     AL_MENOS_UNO: ClassVar[bool] = False  # a partial update that changes nothing is a 400
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _largo_tal_como_llega(cls, valor: Any, info: ValidationInfo) -> Any:
+        """A text's maximum length holds for the text as sent, as the document says (`maxLength`), not only
+        once trimmed: spaces around it do not buy room."""
+        if isinstance(valor, str) and info.field_name is not None:
+            maximo = _maximo(cls.model_fields[info.field_name].annotation, cls.model_fields[info.field_name].metadata)
+            if maximo is not None and len(valor) > maximo:
+                raise ValueError(f"Excede el máximo de {maximo} caracteres")
+        return valor
 
     @field_validator("*", mode="after")
     @classmethod

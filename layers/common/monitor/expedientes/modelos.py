@@ -167,7 +167,7 @@ class ExpedienteNuevo(_CamposEditables):
         if not isinstance(valor, str):
             return valor
         texto = valor.strip()
-        if len(texto) > MAX_NO_SINIESTRO or not NO_SINIESTRO.fullmatch(texto):
+        if len(valor) > MAX_NO_SINIESTRO or not NO_SINIESTRO.fullmatch(texto):
             raise ValueError(REGLA_NO_SINIESTRO)
         return texto
 
