@@ -1,10 +1,11 @@
 """JSON in and out with exact decimals: money never passes through float.
 
-`loads` is the one parser of request bodies, so it also refuses what would break later steps with a 500:
-numbers far outside what JSON parsers interoperate on (RFC 8259: IEEE doubles, about 1E±308; this also
-covers Python's 4 300-digit limit on int parsing), and nesting deeper than DynamoDB's 32 levels (or deep
-enough to exhaust the parser's recursion). What a field may hold (DynamoDB's 38 digits included) is each
-model's own bound. Each refusal is
+`loads` is the one parser of request bodies, so it also refuses what would break later steps with a 500 or
+cost more than a request may: numbers far past any sensible size (literals over 1 000 characters, which
+covers Python's 4 300-digit limit on int parsing, or magnitudes beyond 1E±1000, whose conversion to int
+alone could exhaust memory), and nesting deeper than DynamoDB's 32 levels (or deep enough to exhaust the
+parser's recursion). Anything smaller reaches the models, whose bounds (DynamoDB's 38 digits included)
+refuse it naming the field. Each refusal is
 a `json.JSONDecodeError` whose `msg` is a Spanish text the validation layer shows as is.
 """
 
@@ -18,9 +19,9 @@ import simplejson
 
 NUMERO_FUERA_DE_RANGO = "Contiene un número fuera del rango admitido"
 ANIDAMIENTO = "Anidamiento excesivo"
-MAX_LITERAL = 400  # characters of one number literal
-EXPONENTE_MAXIMO = 308  # IEEE double: magnitudes up to ~1.8E+308
-EXPONENTE_MINIMO = -330  # and down to its subnormals (~4.9E-324)
+MAX_LITERAL = 1000  # characters of one number literal
+EXPONENTE_MAXIMO = 1000
+EXPONENTE_MINIMO = -1000
 MAX_ANIDAMIENTO = 32  # DynamoDB's nesting limit; no body of this API comes near it
 
 
@@ -30,7 +31,7 @@ class _FueraDeRango(ValueError):
 
 def _entero(texto: str) -> int:
     # Checked on the literal: int() of thousands of digits is slow, and past 4 300 a ValueError.
-    if len(texto.lstrip("-").lstrip("0")) > EXPONENTE_MAXIMO + 1:
+    if len(texto) > MAX_LITERAL:
         raise _FueraDeRango(texto[:20])
     return int(texto)
 

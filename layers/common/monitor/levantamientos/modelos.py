@@ -105,6 +105,8 @@ class CambiosConcepto(Cuerpo):
     """PUT …/conceptos/{id} body: any subset; `null` clears `claves`; `id` (read-only) is dropped."""
 
     model_config = ConfigDict(extra="forbid")
+    NO_NULOS = ("concepto", "costo")  # the document says what the server refuses (monitor.core.models.Cuerpo)
+    AL_MENOS_UNO = True
 
     claves: Claves | None = None
     concepto: TextoConcepto | None = None
