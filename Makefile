@@ -36,7 +36,7 @@ python:
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Python 3.13 not found. Install it (e.g. 'pyenv install 3.13') or pass PYTHON=/path/to/python3.13." >&2; exit 1; fi
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt | python
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/xlsx/requirements.txt | python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt

@@ -25,6 +25,8 @@ class Settings:
     ttl_claves: int = 300
     endpoint_dynamodb: str | None = None
     max_cuerpo: int = 262_144
+    # The shop's time zone (IANA name): what "today" and a calendar day mean in reports.
+    zona_horaria: str = "America/Mexico_City"
 
     @classmethod
     def desde(cls, entorno: Mapping[str, str]) -> Settings:
@@ -55,6 +57,7 @@ class Settings:
             ttl_claves=entero("MONITOR_SIGNING_KEYS_TTL", cls.ttl_claves, 0),
             endpoint_dynamodb=entorno.get("DYNAMODB_ENDPOINT_URL") or None,
             max_cuerpo=entero("MONITOR_MAX_BODY_BYTES", cls.max_cuerpo, 1024),
+            zona_horaria=entorno.get("MONITOR_ZONA_HORARIA", "").strip() or cls.zona_horaria,
         )
 
 

@@ -30,7 +30,7 @@ CAMPOS_DOC = (
 )
 CAMPOS_ENTEROS = ("id_aseguradora", "creado_por", "version")
 
-# The seed's example response, key by key, plus fecha_entrega / version / timestamps.
+# The seed's example response, key by key, plus fecha_entrega / version / timestamps / milestones.
 CAMPOS_SALIDA = (
     "no_siniestro",
     "factura",
@@ -72,6 +72,7 @@ CAMPOS_SALIDA = (
     "version",
     "creado_en",
     "actualizado_en",
+    "hitos",
 )
 
 OBLIGATORIOS = (
