@@ -13,6 +13,9 @@ from monitor.core.errors import SolicitudInvalida
 from monitor.core.settings import settings
 from monitor.reportes import cifras
 
+# Items per Query page: a page of the report indexes (a few hundred bytes per unit) stays well under DynamoDB's
+# 1 MB, so the number of requests is a plain function of the units read (docs/data-model.md).
+TAMANO_PAGINA = 1000
 MAX_DIAS = 366
 VIGENCIA_SEGUNDOS = 900  # the download URL's lifetime, as for evidence
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +64,11 @@ def unidades(rango: Rango, id_aseguradora: int | None) -> list[cifras.Unidad]:
     if id_aseguradora is not None:
         filtro, valores[":aseguradora"] = "id_aseguradora = :aseguradora", id_aseguradora
     items = table.query_todo(
-        "EntregasPK = :pk AND EntregasSK BETWEEN :desde AND :hasta", valores, indice="Entregas", filtro=filtro
+        "EntregasPK = :pk AND EntregasSK BETWEEN :desde AND :hasta",
+        valores,
+        indice="Entregas",
+        filtro=filtro,
+        limite=TAMANO_PAGINA,
     )
     return [u for u in map(cifras.unidad, items) if rango.desde <= u.entrega <= rango.hasta]
 

@@ -14,6 +14,9 @@ from monitor.core.table import entero
 from monitor.expedientes.campos import Estado
 from monitor.reportes import agregados
 
+# Items per Query page: a page of the report indexes (a few hundred bytes per unit) stays well under DynamoDB's
+# 1 MB, so the number of requests is a plain function of the units read (docs/data-model.md).
+TAMANO_PAGINA = 1000
 EN_TALLER = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA)
 
 
@@ -56,12 +59,13 @@ def _atrasadas(hoy: date) -> list[dict[str, Any]]:
         "TallerPK = :pk AND TallerSK < :hoy",
         {":pk": keys.EN_TALLER, ":hoy": dates.inicio_dia(hoy)},
         indice="Taller",
+        limite=TAMANO_PAGINA,
     )
     return [_atrasada(i, hoy) for i in items]
 
 
 def _ordenes_sin_expediente() -> list[dict[str, Any]]:
-    items = table.query_todo("GSI1PK = :pk", {":pk": keys.ORDENES_SIN_EXPEDIENTE}, indice="GSI1")
+    items = table.query_todo("GSI1PK = :pk", {":pk": keys.ORDENES_SIN_EXPEDIENTE}, indice="GSI1", limite=TAMANO_PAGINA)
     ordenes = [
         {"no_siniestro": item["no_siniestro"], **agregados.leer_elemento(elemento)}
         for item in items
