@@ -139,7 +139,9 @@ def marcar_ordenes(ordenes: Sequence[Mapping[str, Any]]) -> int:
     marcadas: set[str] = set()
     for inicio in range(0, len(reclamos), 50):
         lote = reclamos[inicio : inicio + 50]
-        claves = [c for r in lote for c in (keys.expediente(r), keys.ordenes_sin_expediente(r))]
+        claves: list[Mapping[str, str]] = [
+            c for r in lote for c in (keys.expediente(r), keys.ordenes_sin_expediente(r))
+        ]
         for item in table.get_varios(claves, consistente=True):
             if item["SK"] == keys.EXPEDIENTE_SK:
                 existentes.add(str(item["PK"]).removeprefix("EXP#"))
