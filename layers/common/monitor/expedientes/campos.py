@@ -90,7 +90,9 @@ OBLIGATORIOS = (
 NO_SINIESTRO = re.compile(r"^[A-Za-z0-9 ._\-]{1,64}$")
 REGLA_NO_SINIESTRO = "1 a 64 caracteres: letras, dígitos, espacio, . _ -"
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
-SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
+SOLO_LECTURA = frozenset(
+    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en", "hitos"}
+)
 UBICACION_INICIAL = "Local"
 MAX_DATO = 500
 MAX_CORTO = 255
