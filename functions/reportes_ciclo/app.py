@@ -14,6 +14,7 @@ from monitor.reportes import ciclo
 app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al generar el reporte de ciclo")
 
 FECHA = r"^\d{4}-\d{2}-\d{2}$"
+INT32_MAX = 2_147_483_647  # insurer ids are counters; a larger number names none
 
 
 @app.get(
@@ -30,7 +31,7 @@ FECHA = r"^\d{4}-\d{2}-\d{2}$"
 def reporte(
     desde: Annotated[str, Query(pattern=FECHA, description="Primer día (AAAA-MM-DD), incluido")],
     hasta: Annotated[str, Query(pattern=FECHA, description="Último día (AAAA-MM-DD), incluido")],
-    id_aseguradora: Annotated[int | None, Query(ge=1)] = None,
+    id_aseguradora: Annotated[int | None, Query(ge=1, le=INT32_MAX)] = None,
     formato: Annotated[Literal["json", "xlsx"], Query()] = "json",
 ) -> Response[str]:
     if formato == "xlsx":

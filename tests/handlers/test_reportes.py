@@ -550,7 +550,9 @@ def test_the_cycle_reads_one_page_per_page_of_delivered_units_in_the_range(
         ({"desde": "01/03/2024", "hasta": "2024-03-31"}, "desde"),
         ({"desde": "2024-04-01", "hasta": "2024-03-31"}, "hasta"),
         ({"desde": "2024-01-01", "hasta": "2025-01-01"}, "hasta"),  # 367 days
+        ({"desde": "9999-12-31", "hasta": "9999-12-31"}, "desde"),  # the day after would not be a date
         ({"desde": "2024-01-01", "hasta": "2024-12-31", "id_aseguradora": "0"}, "id_aseguradora"),
+        ({"desde": "2024-01-01", "hasta": "2024-12-31", "id_aseguradora": "99999999999999999999999"}, "id_aseguradora"),
         ({"desde": "2024-01-01", "hasta": "2024-12-31", "formato": "pdf"}, "formato"),
     ],
 )

@@ -28,7 +28,7 @@ FRAGMENTOS = 8  # counter items per (state, insurer): concurrent writers rarely 
 PASO_SIN_EXPEDIENTE = "sin_expediente"
 PASO_EXPEDIENTE = "expediente_del_reclamo"
 INTENTOS_RECLAMO = 4
-MAX_RECLAMO = 1024  # a longer claim number fails validation anyway; never a key past DynamoDB's limit
+MAX_RECLAMO = 64  # characters, as the order model allows: never a key past DynamoDB's limit
 ORDENES = "ordenes"  # the marker's string set: "<recibida_en>#<serviceOrderId>#<serviceOrderNumber>#<aseguradora>"
 
 Grupo = tuple[str, int | None]
@@ -160,10 +160,15 @@ def marcador(no_siniestro: str, ordenes: Iterable[Mapping[str, Any]]) -> dict[st
 
 
 def precarga_reclamo(reclamo: object) -> list[dict[str, str]]:
-    """The claim's expediente key, read with the webhook's client in its one BatchGetItem (no extra request)."""
-    if isinstance(reclamo, str) and reclamo.strip() and len(reclamo) <= MAX_RECLAMO:
-        return [keys.expediente(reclamo.strip())]
-    return []
+    """The claim's expediente key, read with the webhook's client in its one BatchGetItem (no extra request).
+    The body is not validated yet: anything that could not be a key is left for validation to refuse."""
+    if not isinstance(reclamo, str) or not reclamo.strip() or len(reclamo.strip()) > MAX_RECLAMO:
+        return []
+    try:
+        reclamo.encode("utf-8")
+    except UnicodeEncodeError:
+        return []
+    return [keys.expediente(reclamo.strip())]
 
 
 def ejecutar_recepcion(base: table.Transaccion, orden: Mapping[str, Any], *, hay_expediente: bool) -> None:

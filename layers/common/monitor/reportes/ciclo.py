@@ -17,6 +17,7 @@ from monitor.reportes import cifras
 # 1 MB, so the number of requests is a plain function of the units read (docs/data-model.md).
 TAMANO_PAGINA = 1000
 MAX_DIAS = 366
+ANIOS = (1900, 9998)  # any real shop's range; the day after `hasta` must still be a date in every zone
 VIGENCIA_SEGUNDOS = 900  # the download URL's lifetime, as for evidence
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,11 +46,15 @@ class Rango:
 
 def _fecha(campo: str, texto: str) -> date:
     try:
-        return date.fromisoformat(texto)
+        fecha = date.fromisoformat(texto)
     except ValueError:
+        fecha = None
+    if fecha is None or not ANIOS[0] <= fecha.year <= ANIOS[1]:
         raise SolicitudInvalida(
-            "Fecha inválida", detalles=[{"campo": campo, "mensaje": "Use una fecha AAAA-MM-DD existente"}]
-        ) from None
+            "Fecha inválida",
+            detalles=[{"campo": campo, "mensaje": f"Use una fecha AAAA-MM-DD existente, de {ANIOS[0]} a {ANIOS[1]}"}],
+        )
+    return fecha
 
 
 def unidades(rango: Rango, id_aseguradora: int | None) -> list[cifras.Unidad]:
