@@ -483,7 +483,7 @@ def argumentos(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeticiones-minimas", type=int, default=50, help="llamadas aunque se agote el presupuesto")
     p.add_argument("--calentamiento", type=int, default=20)
     p.add_argument("--presupuesto-caliente", type=float, default=12, help="segundos por grupo de endpoints")
-    p.add_argument("--repeticiones-reportes", type=int, default=15, help="llamadas medidas por reporte y tamaño")
+    p.add_argument("--repeticiones-reportes", type=int, default=8, help="llamadas medidas por reporte y tamaño")
     p.add_argument(
         "--solo", type=lambda t: t.split(","), default=list(SECCIONES), help=",".join(SECCIONES + OPCIONALES)
     )

@@ -644,6 +644,8 @@ def test_the_writes_keep_the_aggregates_in_their_own_transaction(
     assert contar(lambda: _aplicar(invocar, u, "crear", None)) == {"TransactWriteItems": 1}
     assert conteos() == dict(Counter(base) + Counter({("Ingreso", "1"): 1}))
     assert contar(lambda: _aplicar(invocar, u, "estado", "Restauracion")) == {"GetItem": 1, "TransactWriteItems": 1}
+    detalle = invocar("expedientes_get", "GET", RUTA, llamante=TECNICO, ruta_params={"no_siniestro": u.no})
+    assert set(detalle["json"]["hitos"]) == {"Ingreso", "Restauracion", "en_reparacion"}  # in the responses too
     assert contar(lambda: _aplicar(invocar, u, "aseguradora", None)) == {"GetItem": 1, "TransactWriteItems": 1}
     assert conteos() == dict(Counter(base) + Counter({("Restauracion", "-"): 1}))
     assert contar(lambda: _aplicar(invocar, u, "borrar", None)) == {
