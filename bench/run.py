@@ -44,6 +44,7 @@ from bench.estadistica import (  # noqa: E402
 from tools import aws_local  # noqa: E402
 
 RESULTADOS = RAIZ / "bench" / "results.md"
+RESULTADOS_REPORTES = RAIZ / "bench" / "results-reportes.md"  # written by `--solo reportes`
 OBJETIVO_CALIENTE = 1.2
 SECCIONES = ("frio", "caliente", "dynamo", "tamano", "e2e")
 OPCIONALES = ("reportes",)  # only when named in --solo
@@ -467,8 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     if notas or errores:
         partes.append("## Notas\n\n" + "\n".join(f"- {n}" for n in [*notas, *errores]))
     informe = "\n\n".join(partes) + "\n"
-    if set(args.solo) == set(SECCIONES):
-        RESULTADOS.write_text(informe, encoding="utf-8")
+    destino = {frozenset(SECCIONES): RESULTADOS, frozenset(OPCIONALES): RESULTADOS_REPORTES}.get(frozenset(args.solo))
+    if destino is not None:
+        destino.write_text(informe, encoding="utf-8")
     print(informe)
     return 1 if errores else 0
 
