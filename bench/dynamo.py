@@ -18,6 +18,9 @@ PRESUPUESTO = {
     "PATCH estado": 2,  # GetItem (consistent) + TransactWrite (state + history)
     "POST /serviceOrders": 3,  # BatchGet client+order, counter, transaction (first delivery)
     "cancel": 3,  # BatchGet client+order + TransactWrite (+ read on refusal)
+    "GET levantamiento": 1,  # BatchGet header + line items
+    "PUT levantamiento": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, audit)
+    "POST concepto": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, line items, audit)
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)

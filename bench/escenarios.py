@@ -651,6 +651,94 @@ class Pisos:
         return piso
 
 
+class PisosLevantamiento:
+    """The damage survey's requests (docs/data-model.md), bare: the two items read by one BatchGetItem, written
+    by one transaction with the audit entry and the check on the expediente."""
+
+    def __init__(self, pisos: Pisos) -> None:
+        self.p = pisos
+        self.c = pisos.c
+        self.t = pisos.t
+
+    def _claves(self, no: str, *, expediente: bool = False) -> list[dict[str, Any]]:
+        claves = [self.p._clave(f"EXP#{no}", "LEV"), self.p._clave(f"EXP#{no}", "CONCEPTOS#LEV")]
+        return [*claves, self.p._clave(f"EXP#{no}", "EXP")] if expediente else claves
+
+    def _leer(self, no: str, *, consistente: bool, expediente: bool = False) -> dict[str, dict[str, Any]]:
+        respuesta = self.c.batch_get_item(
+            RequestItems={self.t: {"Keys": self._claves(no, expediente=expediente), "ConsistentRead": consistente}}
+        )
+        return {i["SK"]["S"]: i for i in respuesta["Responses"][self.t]}
+
+    def _escribir(self, no: str, cabecera: dict[str, Any], version: int, i: int, lista: dict[str, Any] | None) -> None:
+        momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+        cabecera = {**cabecera, "version": {"N": str(version + 1)}, "actualizado_en": {"S": momento}}
+        auditoria = {
+            **self.p._clave(f"EXP#{no}", f"AUD#{momento}#{uuid.uuid4().hex[:8]}"),
+            "tipo": {"S": "auditoria"},
+            "recurso": {"S": "levantamiento"},
+            "fecha": {"S": momento},
+            "usuario": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+            "version": {"N": str(version + 1)},
+            "cambios": {"L": [{"M": {"campo": {"S": "kilometraje"}, "nuevo": {"N": str(i)}}}]},
+        }
+        pasos: list[dict[str, Any]] = [
+            {
+                "ConditionCheck": {
+                    "TableName": self.t,
+                    "Key": self.p._clave(f"EXP#{no}", "EXP"),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.t,
+                    "Item": cabecera,
+                    "ConditionExpression": "#version = :leida",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": {":leida": {"N": str(version)}},
+                }
+            },
+            {"Put": {"TableName": self.t, "Item": auditoria, "ConditionExpression": "attribute_not_exists(PK)"}},
+        ]
+        if lista is not None:
+            pasos.append({"Put": {"TableName": self.t, "Item": lista}})
+        self.c.transact_write_items(TransactItems=pasos)
+
+    def obtener(self, no: str) -> Callable[[int], None]:
+        def piso(_i: int) -> None:
+            self._leer(no, consistente=False)
+
+        return piso
+
+    def guardar(self, no: str) -> Callable[[int], None]:
+        def piso(i: int) -> None:
+            leidos = self._leer(no, consistente=True, expediente=True)
+            cabecera = {**leidos["LEV"], "kilometraje": {"N": str(i)}}
+            self._escribir(no, cabecera, int(cabecera["version"]["N"]), i, None)
+
+        return piso
+
+    def agregar(self, no: str) -> Callable[[int], None]:
+        def piso(i: int) -> None:
+            leidos = self._leer(no, consistente=True)
+            cabecera, lista = leidos["LEV"], leidos["CONCEPTOS#LEV"]
+            linea = {
+                "M": {
+                    "id": {"N": str(i + 1000)},
+                    "claves": {"S": "FAR-IZQ"},
+                    "concepto": {"S": f"Faro izquierdo {i}"},
+                    "costo": {"N": "2450"},
+                }
+            }
+            revision = {"S": uuid.uuid4().hex[:12]}
+            lista = {**lista, "conceptos": {"L": [*lista["conceptos"]["L"], linea]}, "revision": revision}
+            cabecera = {**cabecera, "revision_conceptos": revision, "num_conceptos": {"N": str(i)}}
+            self._escribir(no, cabecera, int(cabecera["version"]["N"]), i, lista)
+
+        return piso
+
+
 def kdf(op: Personal) -> Callable[[], object]:
     """The login's scrypt verification alone, with the parameters stored in the user's hash."""
     _, n, r, p, sal, _esperado = op.hash.split("$")
@@ -700,6 +788,7 @@ def grupos(banco: Banco) -> list[Grupo]:
         *resultado,
         *_grupos_expedientes(banco, op, nos, pisos, limpieza),
         _grupo_ordenes(banco, cliente, nos, pisos, limpieza),
+        *_grupos_levantamientos(banco, op, pisos, limpieza),
     ]
 
 
@@ -785,6 +874,85 @@ def _grupo_ordenes(banco: Banco, cliente: Integracion, nos: dict[str, str], piso
     )
     cancelar = Escenario("cancel", "ordenes_cancel", evento_cancelar, {200}, pisos.cancelacion(cliente, nos["OSP"]))
     return Grupo([crear, cancelar], limpiar)
+
+
+CONCEPTOS_LEVANTAMIENTO = 20  # a realistic survey; the POST scenario starts from it and is reset to it
+
+
+def _grupos_levantamientos(banco: Banco, op: Personal, pisos: Pisos, limpieza: Limpieza) -> list[Grupo]:
+    """GET, PUT and a line-item POST of the damage survey, each on surveys of 20 line items created through the
+    handler (handler and floor on their own expedientes, so their version conditions never collide)."""
+    if not all(existe(f) for f in ("levantamientos_put", "levantamientos_get", "levantamientos_conceptos_create")):
+        return [
+            Grupo(
+                [
+                    Escenario(
+                        n, f, lambda _i: {}, set(), lambda _i: None, pendiente="functions/levantamientos_* no existe"
+                    )
+                ]
+            )
+            for n, f in (
+                ("GET levantamiento", "levantamientos_get"),
+                ("PUT levantamiento", "levantamientos_put"),
+                ("POST concepto", "levantamientos_conceptos_create"),
+            )
+        ]
+    nos = {clave: banco.siniestro(clave) for clave in ("LEVG", "LEVH", "LEVP", "CONH", "CONP")}
+    lineas = [
+        {"claves": f"C-{i:02d}", "concepto": f"Reparación de la pieza {i}", "costo": 1000 + i + 0.5}
+        for i in range(CONCEPTOS_LEVANTAMIENTO)
+    ]
+    recurso = "/api/expedientes/{no_siniestro}/levantamiento"
+    for no in nos.values():
+        crear_expediente(banco, op, no)
+        cuerpo = {"kilometraje": 152300, "eco": "U-114", "cristales": True, "conceptos": lineas}
+        evento = banco.evento("PUT", recurso, ruta={"no_siniestro": no}, cuerpo=cuerpo, llamante=op.contexto)
+        banco.llamar("levantamientos_put", evento, {201})
+    piso = PisosLevantamiento(pisos)
+    obtener = banco.evento("GET", recurso, ruta={"no_siniestro": nos["LEVG"]}, llamante=op.contexto)
+
+    def evento_put(i: int) -> Evento:
+        cuerpo = {"kilometraje": 152300 + i + 1}
+        return banco.evento("PUT", recurso, ruta={"no_siniestro": nos["LEVH"]}, cuerpo=cuerpo, llamante=op.contexto)
+
+    def evento_post(i: int) -> Evento:
+        cuerpo = {"claves": "FAR-IZQ", "concepto": f"Faro izquierdo {i}", "costo": 2450.00}
+        ruta = {"no_siniestro": nos["CONH"]}
+        return banco.evento("POST", recurso + "/conceptos", ruta=ruta, cuerpo=cuerpo, llamante=op.contexto)
+
+    def limpiar(*claves: str, reiniciar: bool = False) -> Callable[[], None]:
+        """Audit entries go; the POST's surveys go back to their 20 lines (the same revision: still a pair)."""
+
+        def borrar() -> None:
+            for clave in claves:
+                limpieza.coleccion(nos[clave], "AUD#")
+                if reiniciar:
+                    pk = {"S": f"EXP#{nos[clave]}"}
+                    lista = banco.crudo.get_item(
+                        TableName=banco.tabla, Key={"PK": pk, "SK": {"S": "CONCEPTOS#LEV"}}, ConsistentRead=True
+                    )["Item"]
+                    lista["conceptos"]["L"] = lista["conceptos"]["L"][:CONCEPTOS_LEVANTAMIENTO]
+                    banco.crudo.put_item(TableName=banco.tabla, Item=lista)
+
+        return borrar
+
+    return [
+        Grupo(
+            [Escenario("GET levantamiento", "levantamientos_get", lambda _i: obtener, {200}, piso.obtener(nos["LEVG"]))]
+        ),
+        Grupo(
+            [Escenario("PUT levantamiento", "levantamientos_put", evento_put, {200}, piso.guardar(nos["LEVP"]))],
+            limpiar("LEVH", "LEVP"),
+        ),
+        Grupo(
+            [
+                Escenario(
+                    "POST concepto", "levantamientos_conceptos_create", evento_post, {201}, piso.agregar(nos["CONP"])
+                )
+            ],
+            limpiar("CONH", "CONP", reiniciar=True),
+        ),
+    ]
 
 
 def marcar_pendientes(lista: list[Grupo]) -> None:

@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -379,6 +380,137 @@ class CrearCliente(Escenario):
             assert cliente["hash"]
 
 
+RUTA_LEVANTAMIENTO = "/api/expedientes/{no_siniestro}/levantamiento"
+
+
+def levantamiento_de(items: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, list[str] | None]:
+    """The survey's header and the concepts of its line-item list, as stored."""
+    cabecera = next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None)
+    lista = next((i for i in items if i["SK"] == keys.CONCEPTOS_LEVANTAMIENTO_SK), None)
+    return cabecera, None if lista is None else [c["concepto"] for c in lista["conceptos"]]
+
+
+class _Levantamiento(Escenario):
+    """An expediente whose survey already has one line item, "A" (version 1, one audit entry)."""
+
+    def preparar(self, ctx: Contexto) -> None:
+        _crear_expediente(ctx)
+        r = ctx.invocar(
+            "levantamientos_put",
+            "PUT",
+            RUTA_LEVANTAMIENTO,
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+            cuerpo={"conceptos": [{"concepto": "A", "costo": 1}]},
+        )
+        assert r["statusCode"] in (201, 200), r["json"]  # 200: the SDK re-sent a creation that had committed
+
+    def sin_cambios(self, ctx: Contexto) -> None:
+        items = items_de(ctx.siniestro)
+        cabecera, conceptos = levantamiento_de(items)
+        assert cabecera is not None, "levantamiento perdido"
+        assert int(cabecera["version"]) == 1, "versión sin su cambio"
+        assert conceptos == ["A"], "conceptos a medias"
+        assert len(con_prefijo(items, keys.PREFIJO_AUDITORIA)) == 1, "auditoría sin cambio"
+
+
+class CrearLevantamiento(Escenario):
+    nombre = "PUT /api/expedientes/{no_siniestro}/levantamiento"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "levantamientos_put",
+            "PUT",
+            RUTA_LEVANTAMIENTO,
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+            cuerpo={"kilometraje": 1000, "conceptos": [{"concepto": "A", "costo": 1}, {"concepto": "B", "costo": 2}]},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        items = items_de(ctx.siniestro)
+        cabecera, conceptos = levantamiento_de(items)
+        auditoria = con_prefijo(items, keys.PREFIJO_AUDITORIA)
+        if exito:
+            assert cabecera is not None
+            assert conceptos == ["A", "B"]
+            assert cabecera["total"] == Decimal("3.48")
+            assert len(auditoria) == 1
+        else:
+            assert cabecera is None, "levantamiento sin sus conceptos o su auditoría"
+            assert conceptos is None, "conceptos sin su levantamiento"
+            assert auditoria == [], "auditoría sin levantamiento"
+
+
+class ReemplazarConceptos(_Levantamiento):
+    nombre = "PUT /api/expedientes/{no_siniestro}/levantamiento (conceptos)"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "levantamientos_put",
+            "PUT",
+            RUTA_LEVANTAMIENTO,
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+            cuerpo={"conceptos": [{"concepto": "B", "costo": 2}, {"concepto": "C", "costo": 3}]},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        if not exito:
+            self.sin_cambios(ctx)
+            return
+        items = items_de(ctx.siniestro)
+        cabecera, conceptos = levantamiento_de(items)
+        assert cabecera is not None
+        assert conceptos == ["B", "C"]
+        assert cabecera["subtotal"] == Decimal("5")
+        assert len(con_prefijo(items, keys.PREFIJO_AUDITORIA)) == 2
+
+
+class AgregarConcepto(_Levantamiento):
+    nombre = "POST /api/expedientes/{no_siniestro}/levantamiento/conceptos"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "levantamientos_conceptos_create",
+            "POST",
+            RUTA_LEVANTAMIENTO + "/conceptos",
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+            cuerpo={"concepto": "B", "costo": 2},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        if not exito:
+            self.sin_cambios(ctx)
+            return
+        cabecera, conceptos = levantamiento_de(items_de(ctx.siniestro))
+        assert cabecera is not None
+        assert conceptos == ["A", "B"]
+        assert cabecera["num_conceptos"] == 2
+
+
+class EliminarLevantamiento(_Levantamiento):
+    nombre = "DELETE /api/expedientes/{no_siniestro}/levantamiento"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "levantamientos_delete",
+            "DELETE",
+            RUTA_LEVANTAMIENTO,
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        if not exito:
+            self.sin_cambios(ctx)
+            return
+        items = items_de(ctx.siniestro)
+        assert levantamiento_de(items) == (None, None)
+        assert len(con_prefijo(items, keys.PREFIJO_AUDITORIA)) == 2
+
+
 ESCENARIOS = [
     CrearExpediente(),
     ActualizarExpediente(),
@@ -388,6 +520,10 @@ ESCENARIOS = [
     CancelarOrden(),
     CrearUsuario(),
     CrearCliente(),
+    CrearLevantamiento(),
+    ReemplazarConceptos(),
+    AgregarConcepto(),
+    EliminarLevantamiento(),
 ]
 EXITO = {
     "POST /api/expedientes": 201,
@@ -395,6 +531,8 @@ EXITO = {
     "POST /serviceOrders": 201,
     "POST /api/usuarios": 201,
     "POST /api/integraciones": 201,
+    "PUT /api/expedientes/{no_siniestro}/levantamiento": 201,
+    "POST /api/expedientes/{no_siniestro}/levantamiento/conceptos": 201,
 }
 
 

@@ -23,7 +23,7 @@ A, O, T, I = Rol.ADMINISTRADOR, Rol.OPERADOR, Rol.TECNICO, Rol.INTEGRACION  # no
 PUBLICA = None
 PERSONAL = frozenset({A, O, T})
 
-# DESIGN §3, row by row.
+# DESIGN §3 and §7, row by row.
 ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("GET", "/api/health"): PUBLICA,
     ("POST", "/api/auth/login"): PUBLICA,
@@ -52,6 +52,12 @@ ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("POST", "/api/expedientes/{no_siniestro}/evidencias"): frozenset({A, O}),
     ("POST", "/api/expedientes/{no_siniestro}/evidencias/{id}/confirmar"): frozenset({A, O}),
     ("DELETE", "/api/expedientes/{no_siniestro}/evidencias/{id}"): frozenset({A}),
+    ("GET", "/api/expedientes/{no_siniestro}/levantamiento"): PERSONAL,
+    ("PUT", "/api/expedientes/{no_siniestro}/levantamiento"): PERSONAL,
+    ("DELETE", "/api/expedientes/{no_siniestro}/levantamiento"): frozenset({A}),
+    ("POST", "/api/expedientes/{no_siniestro}/levantamiento/conceptos"): PERSONAL,
+    ("PUT", "/api/expedientes/{no_siniestro}/levantamiento/conceptos/{id}"): PERSONAL,
+    ("DELETE", "/api/expedientes/{no_siniestro}/levantamiento/conceptos/{id}"): frozenset({A}),
     ("GET", "/api/ordenes-servicio"): PERSONAL,
     ("GET", "/api/ordenes-servicio/{serviceOrderId}"): PERSONAL,
     ("POST", "/serviceOrders"): frozenset({I}),

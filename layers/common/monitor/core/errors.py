@@ -84,6 +84,11 @@ class ServicioNoDisponible(ErrorMonitor):
         super().__init__(mensaje, headers={"Retry-After": str(retry_after)})
 
 
+class TransaccionEnConflicto(ServicioNoDisponible):
+    """Another transaction was writing one of the same items at that moment (DynamoDB's TransactionConflict):
+    nothing was written. A 503 unless the caller, reading again before it writes, simply tries again."""
+
+
 class CondicionFallida(Exception):
     """A conditional write lost; the caller decides what that means in the domain."""
 

@@ -119,12 +119,28 @@ def orden_en_expediente(no_siniestro: str, service_order_id: int) -> Clave:
     return {"PK": expediente_pk(no_siniestro), "SK": f"OS#{_pad(service_order_id)}"}
 
 
+LEVANTAMIENTO_SK = "LEV"
+CONCEPTOS_LEVANTAMIENTO_SK = "CONCEPTOS#LEV"
+
+
+def levantamiento(no_siniestro: str) -> Clave:
+    """The damage survey's header (fields, version, totals): inside RANGO_DETALLE, so the expediente's detail
+    sees whether a survey exists and its total without another request."""
+    return {"PK": expediente_pk(no_siniestro), "SK": LEVANTAMIENTO_SK}
+
+
+def conceptos_levantamiento(no_siniestro: str) -> Clave:
+    """The survey's line items, one list: outside RANGO_DETALLE, so they never travel with the detail."""
+    return {"PK": expediente_pk(no_siniestro), "SK": CONCEPTOS_LEVANTAMIENTO_SK}
+
+
 PREFIJO_HISTORIAL = "HIST#"
 PREFIJO_AUDITORIA = "AUD#"
 PREFIJO_COMENTARIO = "COM#"
 PREFIJO_EVIDENCIA = "EVI#"
 PREFIJO_ORDEN = "OS#"
-# EXP < HIST# < OS# sort together: the detail reads the expediente, its history and its orders in one Query.
+# EXP < HIST# < LEV < OS# sort together: the detail reads the expediente, its history, its survey's header and
+# its orders in one Query (CONCEPTOS#LEV sorts before EXP, outside the range).
 RANGO_DETALLE = (EXPEDIENTE_SK, "OS$")
 
 

@@ -10,6 +10,7 @@ import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Settings:
     max_cuerpo: int = 262_144
     # The shop's time zone (IANA name): what "today" and a calendar day mean in reports.
     zona_horaria: str = "America/Mexico_City"
+    # IVA rate a new damage survey is created with (stack parameter IvaTasa); a survey keeps its own rate.
+    tasa_iva: Decimal = Decimal("0.16")
 
     @classmethod
     def desde(cls, entorno: Mapping[str, str]) -> Settings:
@@ -46,6 +49,16 @@ class Settings:
                 raise RuntimeError(f"{nombre} debe ser al menos {minimo}")
             return valor
 
+        def tasa(nombre: str, defecto: Decimal) -> Decimal:
+            texto = entorno.get(nombre, "").strip()
+            try:
+                valor = Decimal(texto) if texto else defecto
+            except InvalidOperation:
+                raise RuntimeError(f"{nombre} debe ser un decimal") from None
+            if not valor.is_finite() or not 0 <= valor <= 1:
+                raise RuntimeError(f"{nombre} debe estar entre 0 y 1")
+            return valor
+
         return cls(
             tabla=obligatorio("MONITOR_TABLE"),
             secreto_jwt=obligatorio("MONITOR_JWT_SECRET_ID"),
@@ -58,6 +71,7 @@ class Settings:
             endpoint_dynamodb=entorno.get("DYNAMODB_ENDPOINT_URL") or None,
             max_cuerpo=entero("MONITOR_MAX_BODY_BYTES", cls.max_cuerpo, 1024),
             zona_horaria=entorno.get("MONITOR_ZONA_HORARIA", "").strip() or cls.zona_horaria,
+            tasa_iva=tasa("MONITOR_IVA_TASA", cls.tasa_iva),
         )
 
 

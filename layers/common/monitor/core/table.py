@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Self
 
 from monitor.core import keys
-from monitor.core.errors import CondicionFallida, ServicioNoDisponible, TransaccionCancelada
+from monitor.core.errors import CondicionFallida, ServicioNoDisponible, TransaccionCancelada, TransaccionEnConflicto
 from monitor.core.observability import logger
 from monitor.core.settings import settings
 
@@ -124,6 +124,8 @@ def errores() -> Iterator[None]:
                 c == "ConditionalCheckFailed" for c in codigos
             ):
                 logger.warning("Transacción en conflicto o limitada", extra={"razones": codigos})
+                if all(c in (None, "TransactionConflict") for c in codigos):
+                    raise TransaccionEnConflicto() from None
                 raise ServicioNoDisponible() from None
             items = [de_dynamo(r["Item"]) if r.get("Item") else None for r in razones]
             raise TransaccionCancelada(codigos, items) from None

@@ -3,11 +3,19 @@ sub-resources (`recurso`), written in the same transaction as the change."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from monitor.core import cursors, keys
 from monitor.core.table import entero
 from monitor.expedientes import servicio as expedientes
+
+
+def _valor(valor: Any) -> Any:
+    """DynamoDB gives numbers back as Decimal: whole ones (ids, versions) leave as int, amounts keep their cents."""
+    if isinstance(valor, Decimal) and valor == valor.to_integral_value():
+        return int(valor)
+    return valor
 
 
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
@@ -16,7 +24,7 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
         "recurso": item.get("recurso", "expediente"),
         "usuario": {k: entero(v) for k, v in (item.get("usuario") or {}).items()},
         "cambios": [
-            {"campo": c["campo"], "anterior": entero(c.get("anterior")), "nuevo": entero(c.get("nuevo"))}
+            {"campo": c["campo"], "anterior": _valor(c.get("anterior")), "nuevo": _valor(c.get("nuevo"))}
             for c in item.get("cambios", [])
         ],
     }

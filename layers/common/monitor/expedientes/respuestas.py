@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from monitor.core.responses import Respuesta
 from monitor.expedientes.campos import Estado
@@ -104,10 +105,22 @@ class AseguradoraResumen(Respuesta):
     nombre: str | None
 
 
+class ResumenLevantamiento(Respuesta):
+    """The damage survey at a glance; the whole survey is GET …/levantamiento."""
+
+    total: Annotated[Decimal, WithJsonSchema({"type": "number"})] = Field(description="Total con IVA")
+    conceptos: int = Field(description="Número de conceptos")
+    version: int
+    actualizado_en: str | None
+
+
 class DetalleExpediente(Expediente):
     aseguradora: AseguradoraResumen | None
     historial_estado: list[EntradaHistorial]
     ordenes_servicio: list[ResumenOrden]
+    levantamiento: ResumenLevantamiento | None = Field(
+        description="Resumen del levantamiento de daños; null cuando el expediente no tiene"
+    )
 
 
 class PaginaExpedientes(Respuesta):

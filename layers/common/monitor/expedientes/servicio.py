@@ -11,6 +11,7 @@ import random
 import time
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from monitor.aseguradoras import servicio as aseguradoras
@@ -174,7 +175,7 @@ def obtener(no_siniestro: str, *, consistente: bool = False) -> dict[str, Any]:
 
 
 def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
-    """One Query over EXP..OS$ (meta, history, order links) plus the insurer's name: two requests."""
+    """One Query over EXP..OS$ (meta, history, survey header, order links) plus the insurer's name: two requests."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(
         "PK = :pk AND SK BETWEEN :desde AND :hasta",
@@ -195,6 +196,7 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         for i in items
         if i["SK"].startswith(keys.PREFIJO_ORDEN)
     ]
+    levantamiento = next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None)
     aseguradora = None
     if meta.get("id_aseguradora") is not None:
         id_aseguradora = int(meta["id_aseguradora"])
@@ -205,8 +207,21 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         "aseguradora": aseguradora,
         "historial_estado": historial,
         "ordenes_servicio": ordenes,
+        "levantamiento": _resumen_levantamiento(levantamiento),
     }
     return cuerpo, etag(meta)
+
+
+def _resumen_levantamiento(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The damage survey in one line, from its header item (inside the detail's Query: no extra request)."""
+    if item is None:
+        return None
+    return {
+        "total": Decimal(item["total"]).quantize(Decimal("0.01")),
+        "conceptos": entero(item.get("num_conceptos", 0)),
+        "version": entero(item["version"]),
+        "actualizado_en": item.get("actualizado_en"),
+    }
 
 
 # ---- list

@@ -1,0 +1,37 @@
+"""DELETE /api/expedientes/{no_siniestro}/levantamiento: administrators remove the damage survey and its line
+items, audited with every value they held."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from monitor.auth.roles import ADMIN
+from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.expedientes.campos import de_ruta
+from monitor.levantamientos import servicio as levantamientos
+
+app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar levantamiento", validacion=False)
+
+
+@app.delete(
+    "/api/expedientes/<no_siniestro>/levantamiento",
+    summary="Eliminar el levantamiento de daños",
+    responses={
+        200: documentar("Eliminado", "El No. Siniestro cuyo levantamiento se eliminó"),
+        400: documentar("Error", "No. Siniestro requerido"),
+        404: documentar("Error", "Expediente no encontrado, o Levantamiento no encontrado"),
+        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)"),
+    },
+)
+def eliminar(no_siniestro: str) -> Response[str]:
+    no = de_ruta(no_siniestro)
+    levantamientos.eliminar(no, app.principal, si_coincide=app.cabecera("If-Match"))
+    return respuesta({"eliminado": no})
+
+
+@logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics(capture_cold_start_metric=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
