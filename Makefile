@@ -21,7 +21,7 @@ PYDIR := $(dir $(PYTHON))
 # sam build looks for python3.13 on PATH; pyenv shims for inactive versions do not run.
 SAM_ENV := PATH="$(abspath $(PYDIR)):$$PATH" MONITOR_PYTHON="$(PYTHON)" MONITOR_ARCH="$(ARCH)"
 
-.PHONY: help python venv tools run test lint typecheck pytest validate scan build check-build bench fuzz deploy admin clean
+.PHONY: help python venv tools run test lint typecheck pytest validate scan build check-build bench fuzz deploy admin migrar-hitos clean
 
 help:
 	@echo "make run      start the local API (http://127.0.0.1:$${PORT:-3000}) with its embedded AWS"
@@ -31,12 +31,13 @@ help:
 	@echo "make fuzz     deeper contract fuzzing against the local API"
 	@echo "make deploy   sam build && sam deploy (use 'make deploy GUIDED=1' the first time)"
 	@echo "make admin    create the first administrator on a deployed stack (STACK=... USERNAME=...)"
+	@echo "make migrar-hitos  milestones and report counters for existing data (STACK=...; resumable)"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
 	  echo "Python 3.13 not found. Install it (e.g. 'pyenv install 3.13') or pass PYTHON=/path/to/python3.13." >&2; exit 1; fi
 
-$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt | python
+$(VENV)/.installed: requirements-dev.txt layers/common/requirements.txt layers/xlsx/requirements.txt | python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -98,6 +99,9 @@ deploy: build
 
 admin: venv
 	$(BIN)/python tools/crear_admin.py --stack "$(STACK)" --username "$${USERNAME:-admin}"
+
+migrar-hitos: venv
+	$(BIN)/python tools/migrar_hitos.py --stack "$(STACK)" $(if $(DESDE_CERO),--desde-cero,)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -416,10 +416,14 @@ class Pisos:
         return piso
 
     def _leer_y_escribir(
-        self, no: str, escribir: Callable[[dict[str, Any], int, int, str], tuple[dict[str, Any], dict[str, Any]]]
+        self,
+        no: str,
+        escribir: Callable[[dict[str, Any], int, int, str], tuple[dict[str, Any], dict[str, Any]]],
+        adicionales: Callable[[dict[str, Any]], list[dict[str, Any]]] = lambda _leido: [],
     ) -> Callable[[int], None]:
         """GetItem (consistent) then one TransactWrite: the Update and the log item `escribir` builds from the
-        item read (with its version, the call's index and a timestamp), the Put conditioned on a new key."""
+        item read (with its version, the call's index and a timestamp), the Put conditioned on a new key, and
+        the `adicionales` steps (the report counters a transition moves)."""
         clave = self._clave(f"EXP#{no}", "EXP")
 
         def piso(i: int) -> None:
@@ -430,6 +434,7 @@ class Pisos:
                 TransactItems=[
                     {"Update": {"TableName": self.t, "Key": clave, **update}},
                     {"Put": {"TableName": self.t, "Item": registro, "ConditionExpression": "attribute_not_exists(PK)"}},
+                    *adicionales(leido),
                 ]
             )
 
@@ -496,7 +501,22 @@ class Pisos:
             }
             return update, registro
 
-        return self._leer_y_escribir(no, escribir)
+        def contadores(leido: dict[str, Any]) -> list[dict[str, Any]]:
+            """The unit counters the transition moves (monitor.reportes.agregados.contar): -1 old, +1 new."""
+            actual = leido["estado"]["S"]
+            return [
+                {
+                    "Update": {
+                        "TableName": self.t,
+                        "Key": {k: {"S": v} for k, v in keys.unidades(estado, 1, i).items()},
+                        "UpdateExpression": "ADD unidades :n",
+                        "ExpressionAttributeValues": {":n": {"N": n}},
+                    }
+                }
+                for i, (estado, n) in enumerate(((actual, "-1"), (siguiente[actual], "1")))
+            ]
+
+        return self._leer_y_escribir(no, escribir, contadores)
 
     def recepcion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
         """BatchGet (client + order) + counter + TransactWrite (order + number + link), as the data model says."""
@@ -510,7 +530,12 @@ class Pisos:
             sid = self.b.nuevo_id()
             pk = f"OS#{sid:010d}"
             self.c.batch_get_item(
-                RequestItems={self.t: {"Keys": [clave_cliente, self._clave(pk, "OS")], "ConsistentRead": True}}
+                RequestItems={
+                    self.t: {
+                        "Keys": [clave_cliente, self._clave(pk, "OS"), self._clave(f"EXP#{no}", "EXP")],
+                        "ConsistentRead": True,
+                    }
+                }
             )
             numero = self.c.update_item(
                 TableName=self.t,
@@ -542,6 +567,13 @@ class Pisos:
                             "TableName": self.t,
                             "Item": self._enlace(orden, no, pk),
                             "ConditionExpression": nuevo,
+                        }
+                    },
+                    {  # the claim still has its expediente (monitor.reportes.agregados.orden_recibida)
+                        "ConditionCheck": {
+                            "TableName": self.t,
+                            "Key": self._clave(f"EXP#{no}", "EXP"),
+                            "ConditionExpression": "attribute_exists(PK)",
                         }
                     },
                 ]
@@ -604,6 +636,14 @@ class Pisos:
                             "ConditionExpression": "attribute_not_exists(PK) OR estado = :i"
                             " OR attribute_not_exists(id_aseguradora) OR id_aseguradora <> :a",
                             "ExpressionAttributeValues": {":i": {"S": "Ingreso"}, ":a": {"N": "1"}},
+                        }
+                    },
+                    {  # out of the claim's orders without an expediente (monitor.reportes.agregados)
+                        "Update": {
+                            "TableName": self.t,
+                            "Key": self._clave(f"EXP#{no}", "SIN_EXPEDIENTE"),
+                            "UpdateExpression": "DELETE ordenes :o",
+                            "ExpressionAttributeValues": {":o": {"SS": [f"{sid}"]}},
                         }
                     },
                 ]

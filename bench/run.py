@@ -2,6 +2,7 @@
 ratio to a floor measured side by side in the same run. Writes bench/results.md and prints it.
 
     .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,caliente,dynamo,tamano,e2e]
+    .venv/bin/python bench/run.py --solo reportes      # section 6, not in the default run (minutes of loading)
 
 See bench/README.md for how to read the tables. Nothing here asserts timings: the tables say "NO"
 where a target of issue 9 is missed, and the exit status is non-zero only if a Scan was issued or a
@@ -26,7 +27,7 @@ for ruta in (RAIZ, RAIZ / "layers" / "common"):
     if str(ruta) not in sys.path:
         sys.path.insert(0, str(ruta))
 
-from bench import arranque, construccion, dynamo, escenarios, extremo  # noqa: E402
+from bench import arranque, construccion, dynamo, escenarios, extremo, reportes  # noqa: E402
 from bench.estadistica import (  # noqa: E402
     ND,
     PENDIENTE,
@@ -43,8 +44,10 @@ from bench.estadistica import (  # noqa: E402
 from tools import aws_local  # noqa: E402
 
 RESULTADOS = RAIZ / "bench" / "results.md"
+RESULTADOS_REPORTES = RAIZ / "bench" / "results-reportes.md"  # written by `--solo reportes`
 OBJETIVO_CALIENTE = 1.2
 SECCIONES = ("frio", "caliente", "dynamo", "tamano", "e2e")
+OPCIONALES = ("reportes",)  # only when named in --solo
 
 
 def avisar(texto: str) -> None:
@@ -455,14 +458,19 @@ def main(argv: list[str] | None = None) -> int:
         )
     if caliente is not None:
         caliente.detener()
+    if "reportes" in args.solo:
+        secciones["6. Reportes con 1 000 y 10 000 expedientes (moto en loopback)"] = ejecutar(
+            "reportes", lambda: reportes.seccion(args.repeticiones_reportes, avisar), errores
+        )
 
     partes = [cabecera(inicio)]
     partes += [f"## {titulo}\n\n{texto}" for titulo, texto in secciones.items()]
     if notas or errores:
         partes.append("## Notas\n\n" + "\n".join(f"- {n}" for n in [*notas, *errores]))
     informe = "\n\n".join(partes) + "\n"
-    if set(args.solo) == set(SECCIONES):
-        RESULTADOS.write_text(informe, encoding="utf-8")
+    destino = {frozenset(SECCIONES): RESULTADOS, frozenset(OPCIONALES): RESULTADOS_REPORTES}.get(frozenset(args.solo))
+    if destino is not None:
+        destino.write_text(informe, encoding="utf-8")
     print(informe)
     return 1 if errores else 0
 
@@ -477,9 +485,12 @@ def argumentos(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--repeticiones-minimas", type=int, default=50, help="llamadas aunque se agote el presupuesto")
     p.add_argument("--calentamiento", type=int, default=20)
     p.add_argument("--presupuesto-caliente", type=float, default=12, help="segundos por grupo de endpoints")
-    p.add_argument("--solo", type=lambda t: t.split(","), default=list(SECCIONES), help=",".join(SECCIONES))
+    p.add_argument("--repeticiones-reportes", type=int, default=8, help="llamadas medidas por reporte y tamaño")
+    p.add_argument(
+        "--solo", type=lambda t: t.split(","), default=list(SECCIONES), help=",".join(SECCIONES + OPCIONALES)
+    )
     args = p.parse_args(argv)
-    desconocidas = set(args.solo) - set(SECCIONES)
+    desconocidas = set(args.solo) - set(SECCIONES) - set(OPCIONALES)
     if desconocidas:
         p.error(f"secciones desconocidas: {', '.join(sorted(desconocidas))}")
     return args

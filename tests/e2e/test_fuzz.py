@@ -73,6 +73,8 @@ EXCLUSIONES: dict[tuple[str, str], list[Any]] = {
     # Amounts carry at most 4 decimal places (the seed's .NET decimals); JSON Schema can only say that with
     # `multipleOf`, which binary floating point generators meet approximately (0.0003 → 0.00030000000000000003).
     ("POST", "/serviceOrders"): [positive_data_acceptance],
+    # `desde` ≤ `hasta`, at most 366 days apart: a rule across two parameters.
+    ("GET", "/api/reportes/ciclo"): [positive_data_acceptance],
 }
 
 CASOS: Counter[str] = Counter()

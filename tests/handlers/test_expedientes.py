@@ -431,14 +431,24 @@ def test_delete_removes_everything_but_the_insurers_order_links(
         cuerpo={"texto": "nota"},
     )
     table.put({**keys.evidencia(no, "e1"), "tipo": "evidencia"})
-    table.put({**keys.orden_en_expediente(no, 77), "serviceOrderId": 77, "estado": "Recibida", "id_aseguradora": 2})
+    enlace = {
+        **keys.orden_en_expediente(no, 77),
+        "serviceOrderId": 77,
+        "serviceOrderNumber": "OS-000077",
+        "insuranceClaimNumber": no,
+        "recibida_en": "2024-03-01T10:00:00.000Z",
+        "id_aseguradora": 2,
+        "estado": "Recibida",
+    }
+    table.put(enlace)
     assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#"}
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
 
     assert r["statusCode"] == 200
     assert r["json"] == {"eliminado": no}
-    assert [i["SK"] for i in coleccion(no)] == [keys.orden_en_expediente(no, 77)["SK"]]
+    # the link stays, and its order is again one whose claim has no expediente (the production board's list)
+    assert [i["SK"] for i in coleccion(no)] == [keys.orden_en_expediente(no, 77)["SK"], keys.SIN_EXPEDIENTE_SK]
     assert borradas == [keys.prefijo_expediente_s3(no)]
     otra_vez = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
     assert otra_vez["statusCode"] == 404
@@ -447,6 +457,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
     nuevo(invocar, operador, no, id_aseguradora=2)
     detalle = invocar("expedientes_get", "GET", RUTA, llamante=operador, ruta_params={"no_siniestro": no})
     assert [o["serviceOrderId"] for o in detalle["json"]["ordenes_servicio"]] == [77]
+    assert keys.SIN_EXPEDIENTE_SK not in [i["SK"] for i in coleccion(no)]
 
 
 def test_delete_retry_cleans_leftovers_of_a_half_finished_delete(

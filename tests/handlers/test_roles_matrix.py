@@ -62,6 +62,8 @@ ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("GET", "/api/ordenes-servicio/{serviceOrderId}"): PERSONAL,
     ("POST", "/serviceOrders"): frozenset({I}),
     ("POST", "/serviceOrders/{serviceOrderId}/cancel"): frozenset({I}),
+    ("GET", "/api/reportes/produccion"): frozenset({A, O}),
+    ("GET", "/api/reportes/ciclo"): frozenset({A, O}),
 }
 
 

@@ -74,7 +74,7 @@ def test_static_routes_match_only_themselves() -> None:
     assert not patron.match("/api/health/x")
 
 
-def test_table_definition_has_pk_sk_and_three_gsis_with_all_projection() -> None:
+def test_table_definition_has_pk_sk_three_generic_gsis_and_the_reports_sparse_ones() -> None:
     definicion = plantilla.definicion_tabla()
 
     assert definicion["KeySchema"] == [
@@ -82,12 +82,24 @@ def test_table_definition_has_pk_sk_and_three_gsis_with_all_projection() -> None
         {"AttributeName": "SK", "KeyType": "RANGE"},
     ]
     indices = {i["IndexName"]: i for i in definicion["GlobalSecondaryIndexes"]}
-    assert set(indices) == {"GSI1", "GSI2", "GSI3"}
+    assert set(indices) == {"GSI1", "GSI2", "GSI3", "Taller", "Entregas"}
     for nombre, indice in indices.items():
         assert [k["AttributeName"] for k in indice["KeySchema"]] == [f"{nombre}PK", f"{nombre}SK"]
-        assert indice["Projection"] == {"ProjectionType": "ALL"}
+        if nombre.startswith("GSI"):
+            assert indice["Projection"] == {"ProjectionType": "ALL"}
+        else:  # the reports read a few attributes of many units: only those are copied
+            assert indice["Projection"]["ProjectionType"] == "INCLUDE"
+    assert set(indices["Entregas"]["Projection"]["NonKeyAttributes"]) == {
+        "no_siniestro",
+        "id_aseguradora",
+        "fecha_ingreso",
+        "hitos",
+    }
     atributos = {a["AttributeName"] for a in definicion["AttributeDefinitions"]}
-    assert atributos == {"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"}
+    assert atributos == {
+        *("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"),
+        *("TallerPK", "TallerSK", "EntregasPK", "EntregasSK"),
+    }
     assert definicion["BillingMode"] == "PAY_PER_REQUEST"
 
 

@@ -118,7 +118,7 @@ def test_the_table_is_protected_as_the_design_requires() -> None:
     assert props["DeletionProtectionEnabled"] is True
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert props["SSESpecification"]["SSEEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3", "Taller", "Entregas"]
 
 
 def test_layer_is_built_for_the_functions_architecture() -> None:
@@ -205,7 +205,11 @@ def test_every_function_publishes_a_version_when_its_layer_or_configuration_chan
     descripciones = {n: f["Properties"].get("VersionDescription") for n, f in FUNCIONES.items()}
     referencia = descripciones["AuthAuthorizerFunction"]
     for nombre, descripcion in descripciones.items():
-        assert descripcion == referencia, f"{nombre}: copie VersionDescription de AuthAuthorizerFunction"
+        # a function's own layers (beyond the global one) are named after the reference's, in order
+        propias = [c["Ref"] for c in FUNCIONES[nombre]["Properties"].get("Layers") or []]
+        texto, variables = referencia["Fn::Sub"]
+        esperada = {"Fn::Sub": [texto + "".join(f" ${{{c}}}" for c in propias), variables]}
+        assert descripcion == esperada, f"{nombre}: copie VersionDescription de AuthAuthorizerFunction"
     # Exactly those: a name that changed the description but not the function would publish no new
     # version, and the deletion of the replaced one would then hit the version in use.
     nombradas = _referencias(referencia)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
+
+from monitor.core.settings import settings
 
 _SOLO_FECHA = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,3 +52,31 @@ def normalizar_marca_tiempo(valor: object) -> object:
         return iso(_a_datetime(valor))
     except (ValueError, OverflowError):
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
+
+
+# ---- the shop's calendar (reports): days in the shop's time zone, never in UTC
+def zona() -> tzinfo:
+    """The shop's time zone (`MONITOR_ZONA_HORARIA`); an unknown name is a configuration error (500)."""
+    return _zona(settings().zona_horaria)
+
+
+@functools.cache
+def _zona(nombre: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(nombre)
+
+
+def dia_local(valor: str) -> date:
+    """The shop's calendar day of a stored date or timestamp (a date-only value is noon UTC: the same day in
+    every zone from UTC-11 to UTC+11)."""
+    return _a_datetime(valor).astimezone(zona()).date()
+
+
+def hoy() -> date:
+    return reloj().astimezone(zona()).date()
+
+
+def inicio_dia(dia: date) -> str:
+    """The instant the shop's day `dia` begins, as a stored timestamp (ISO UTC): the bound for index ranges."""
+    return iso(datetime.combine(dia, time(0), tzinfo=zona()))

@@ -196,3 +196,55 @@ def prefijo_expediente_s3(no_siniestro: str) -> str:
 
 def evidencia_s3(no_siniestro: str, tipo: str, id_evidencia: str, nombre: str) -> str:
     return f"{prefijo_expediente_s3(no_siniestro)}{tipo}/{id_evidencia}-{nombre}"
+
+
+# ---- reports (docs/reportes.md): aggregates and sparse indexes kept current by the writes
+PRODUCCION = "REPORTES#PRODUCCION"  # the partition of the board's unit counters
+PREFIJO_UNIDADES = "UNIDADES#"
+SIN_ASEGURADORA = "-"
+
+
+def unidades(estado: str, id_aseguradora: int | None, fragmento: int) -> Clave:
+    """A counter of the units in one state for one insurer (`-`: none), split in fragments so concurrent
+    writes rarely touch the same item; the board adds the fragments up."""
+    aseguradora = SIN_ASEGURADORA if id_aseguradora is None else str(id_aseguradora)
+    return {"PK": PRODUCCION, "SK": f"{PREFIJO_UNIDADES}{estado}#{aseguradora}#{fragmento:02d}"}
+
+
+EN_TALLER = "EXPEDIENTES#EN_TALLER"  # index Taller: units not in Salida, by promised delivery
+
+
+def en_taller(no_siniestro: str, fecha_entrega: str) -> dict[str, str]:
+    return {"TallerPK": EN_TALLER, "TallerSK": f"{fecha_entrega}#{no_siniestro}"}
+
+
+ATRIBUTOS_TALLER = ("TallerPK", "TallerSK")
+ENTREGADOS = "EXPEDIENTES#ENTREGADOS"  # index Entregas: delivered units, by their first entry into Salida
+
+
+def entregado(no_siniestro: str, momento: str) -> dict[str, str]:
+    return {"EntregasPK": ENTREGADOS, "EntregasSK": f"{momento}#{no_siniestro}"}
+
+
+SIN_EXPEDIENTE_SK = "SIN_EXPEDIENTE"
+ORDENES_SIN_EXPEDIENTE = "ORDENES#SIN_EXPEDIENTE"  # GSI1 partition of the claims with orders but no expediente
+
+
+def ordenes_sin_expediente(no_siniestro: str) -> Clave:
+    """One item per claim that received orders before its expediente existed; the expediente's creation
+    deletes it. Sorts after `OS$`, outside the detail's range."""
+    return {"PK": expediente_pk(no_siniestro), "SK": SIN_EXPEDIENTE_SK}
+
+
+def lista_sin_expediente(no_siniestro: str) -> dict[str, str]:
+    return {"GSI1PK": ORDENES_SIN_EXPEDIENTE, "GSI1SK": no_siniestro}
+
+
+def migracion(nombre: str) -> Clave:
+    """Where a maintenance command keeps its progress, so an interrupted run resumes."""
+    return {"PK": f"MIGRACION#{nombre}", "SK": "MIGRACION"}
+
+
+def reporte_s3(nombre: str) -> str:
+    """Generated report files: their own prefix in the evidence bucket, expired by a lifecycle rule."""
+    return f"reportes/{nombre}"

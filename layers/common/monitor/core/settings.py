@@ -26,6 +26,8 @@ class Settings:
     ttl_claves: int = 300
     endpoint_dynamodb: str | None = None
     max_cuerpo: int = 262_144
+    # The shop's time zone (IANA name): what "today" and a calendar day mean in reports.
+    zona_horaria: str = "America/Mexico_City"
     # IVA rate a new damage survey is created with (stack parameter IvaTasa); a survey keeps its own rate.
     tasa_iva: Decimal = Decimal("0.16")
 
@@ -68,6 +70,7 @@ class Settings:
             ttl_claves=entero("MONITOR_SIGNING_KEYS_TTL", cls.ttl_claves, 0),
             endpoint_dynamodb=entorno.get("DYNAMODB_ENDPOINT_URL") or None,
             max_cuerpo=entero("MONITOR_MAX_BODY_BYTES", cls.max_cuerpo, 1024),
+            zona_horaria=entorno.get("MONITOR_ZONA_HORARIA", "").strip() or cls.zona_horaria,
             tasa_iva=tasa("MONITOR_IVA_TASA", cls.tasa_iva),
         )
 

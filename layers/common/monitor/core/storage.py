@@ -119,7 +119,8 @@ def formulario_carga(clave: str, content_type: str, tamano_maximo: int, segundos
     return formulario
 
 
-def url_descarga(clave: str, content_type: str, nombre: str, segundos: int) -> str:
+def url_descarga(clave: str, content_type: str, nombre: str, segundos: int, *, adjunto: bool = False) -> str:
+    """Presigned GET; `adjunto` makes browsers save the file (a generated report) instead of showing it."""
     with errores():
         url: str = cliente().generate_presigned_url(
             "get_object",
@@ -127,11 +128,17 @@ def url_descarga(clave: str, content_type: str, nombre: str, segundos: int) -> s
                 "Bucket": bucket(),
                 "Key": clave,
                 "ResponseContentType": content_type,
-                "ResponseContentDisposition": f'inline; filename="{nombre}"',
+                "ResponseContentDisposition": f'{"attachment" if adjunto else "inline"}; filename="{nombre}"',
             },
             ExpiresIn=segundos,
         )
     return url
+
+
+def subir(clave: str, datos: bytes, content_type: str) -> None:
+    """A file the server generated (a report, a printable form), written straight to the bucket."""
+    with errores():
+        cliente().put_object(Bucket=bucket(), Key=clave, Body=datos, ContentType=content_type)
 
 
 def borrar_prefijo(prefijo: str, *, exacta: bool = False) -> int:

@@ -335,15 +335,21 @@ class Transaccion:
         paso: str,
         clave: Mapping[str, str],
         condicion: str | None = None,
+        valores_expr: Mapping[str, Any] | None = None,
         *,
         nombres: Mapping[str, str] | None = None,
-        valores_expr: Mapping[str, Any] | None = None,
     ) -> Self:
         return self._agregar(paso, _operacion("Delete", {"Key": a_dynamo(clave)}, condicion, nombres, valores_expr))
 
     @property
     def pasos(self) -> list[str]:
         return [nombre for nombre, _ in self._pasos]
+
+    def copia(self) -> Transaccion:
+        """The same steps in a new transaction, to add different ones to each attempt."""
+        otra = Transaccion()
+        otra._pasos = list(self._pasos)
+        return otra
 
     def ejecutar(self, token: str | None = None) -> None:
         """All or nothing; a refused condition raises `TransaccionCancelada` naming the steps that failed.

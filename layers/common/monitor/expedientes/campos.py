@@ -30,7 +30,7 @@ CAMPOS_DOC = (
 )
 CAMPOS_ENTEROS = ("id_aseguradora", "creado_por", "version")
 
-# The seed's example response, key by key, plus fecha_entrega / version / timestamps.
+# The seed's example response, key by key, plus fecha_entrega / version / timestamps / milestones.
 CAMPOS_SALIDA = (
     "no_siniestro",
     "factura",
@@ -72,6 +72,7 @@ CAMPOS_SALIDA = (
     "version",
     "creado_en",
     "actualizado_en",
+    "hitos",
 )
 
 OBLIGATORIOS = (
@@ -100,7 +101,9 @@ ESQUEMA_NO_SINIESTRO = {
     "maxLength": MAX_NO_SINIESTRO,
 }
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
-SOLO_LECTURA = frozenset({"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en"})
+SOLO_LECTURA = frozenset(
+    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en", "hitos"}
+)
 UBICACION_INICIAL = "Local"
 MAX_DATO = 500
 MAX_CORTO = 255

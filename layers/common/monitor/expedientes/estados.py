@@ -17,6 +17,7 @@ from monitor.core.observability import logger
 from monitor.expedientes import hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
+from monitor.reportes import agregados
 from monitor.usuarios.campos import Rol
 
 FLUJO = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA, Estado.SALIDA)
@@ -76,7 +77,9 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
         }
         if alcanzados := hitos.alcanzados(item, cambiado, momento):
             asignar["hitos"] = cambiado["hitos"] = {**(item.get("hitos") or {}), **alcanzados}
-        expresion, nombres, valores = table.expresion_update(asignar)
+        reporte, sin_reporte = agregados.aplicar_indices(cambiado)
+        asignar |= reporte
+        expresion, nombres, valores = table.expresion_update(asignar, sin_reporte)
         nombres |= {"#estado": "estado", "#version": "version"}
         valores |= {":actual": actual.value, ":leida": int(item["version"])}
         transaccion = (
@@ -95,6 +98,7 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
                 "attribute_not_exists(PK)",
             )
         )
+        agregados.contar(transaccion, item, cambiado)
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:

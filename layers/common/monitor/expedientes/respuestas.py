@@ -65,6 +65,11 @@ class Expediente(Respuesta):
     version: int
     creado_en: str
     actualizado_en: str
+    hitos: dict[str, str] | None = Field(
+        None,
+        description="Primera vez que entró a cada estado y alcanzó cada hito (valuacion_autorizada, "
+        "refacciones_completas, en_reparacion, lista_para_entrega, entregada): nombre → fecha-hora UTC",
+    )
 
 
 class Persona(Respuesta):

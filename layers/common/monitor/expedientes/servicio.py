@@ -19,7 +19,6 @@ from monitor.auth.roles import Principal
 from monitor.core import cursors, keys, table
 from monitor.core.dates import ahora
 from monitor.core.errors import (
-    CondicionFallida,
     Conflicto,
     NoEncontrado,
     PrecondicionFallida,
@@ -33,6 +32,7 @@ from monitor.expedientes import hitos
 from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 from monitor.ordenes.campos import vinculada
+from monitor.reportes import agregados
 
 if TYPE_CHECKING:
     from monitor.expedientes.modelos import CambiosExpediente, ExpedienteNuevo
@@ -142,13 +142,17 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         **_indices(item),
         "tipo": TIPO,
         "busqueda": texto_busqueda(item.get("nombre_cliente"), item.get("placas")),
+        agregados.CONTABILIZADO: True,
         **item,
     }
+    agregados.aplicar_indices(registro)
     transaccion = (
         table.Transaccion()
         .put("expediente", registro, "attribute_not_exists(PK)")
         .put("historial", entrada_historial(no_siniestro, None, Estado.INGRESO.value, principal, momento))
     )
+    agregados.contar(transaccion, None, registro)
+    agregados.expediente_creado(transaccion, no_siniestro)
     if item.get("id_aseguradora") is not None:
         aseguradoras.comprobar_existe(transaccion, item["id_aseguradora"])
     try:
@@ -310,6 +314,10 @@ def _escritura(
         asignar["busqueda"] = nuevo["busqueda"] = texto_busqueda(nuevo.get("nombre_cliente"), nuevo.get("placas"))
     if alcanzados:
         asignar["hitos"] = nuevo["hitos"] = {**(actual.get("hitos") or {}), **alcanzados}
+    if "fecha_entrega" in tocados:
+        reporte, sin_reporte = agregados.aplicar_indices(nuevo)
+        asignar |= reporte
+        quitar += sin_reporte
     asignar |= {"version": nuevo["version"], "actualizado_en": momento}
 
     expresion, nombres, valores = table.expresion_update(asignar, quitar)
@@ -333,6 +341,7 @@ def _escritura(
             "attribute_not_exists(PK)",
         )
     )
+    agregados.contar(transaccion, actual, nuevo)
     nuevo_aseguradora = next((d["nuevo"] for d in cambiados if d["campo"] == "id_aseguradora"), None)
     if nuevo_aseguradora is not None:
         aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
@@ -398,24 +407,54 @@ def eliminar(no_siniestro: str) -> None:
     Service-order links (`OS#…`) stay: orders belong to the insurer and re-link if the claim is
     created again. If a previous attempt died half-way, a retry cleans what is left and still 404s.
     """
-    existia = True
-    try:
-        table.delete(keys.expediente(no_siniestro), condicion="attribute_exists(PK)")
-    except CondicionFallida:
-        existia = False
+    existia = _borrar_meta(no_siniestro)
+    coleccion = table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
     restos: list[Mapping[str, str]] = [
         {"PK": i["PK"], "SK": i["SK"]}
-        for i in table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
-        if not i["SK"].startswith(keys.PREFIJO_ORDEN) and i["SK"] != keys.EXPEDIENTE_SK
+        for i in coleccion
+        if not i["SK"].startswith(keys.PREFIJO_ORDEN) and i["SK"] not in (keys.EXPEDIENTE_SK, keys.SIN_EXPEDIENTE_SK)
     ]
     if existia or any(r["SK"].startswith(keys.PREFIJO_EVIDENCIA) for r in restos):
         _borrar_archivos(no_siniestro)
+    # Its orders are again orders without an expediente (the board lists them); put before the deletes so a
+    # retry after a failure below still finds the links and writes the same marker.
+    marcador = agregados.marcador(no_siniestro, [i for i in coleccion if i["SK"].startswith(keys.PREFIJO_ORDEN)])
+    if marcador is not None:
+        table.put(marcador)
+    elif any(i["SK"] == keys.SIN_EXPEDIENTE_SK for i in coleccion):
+        restos.append(keys.ordenes_sin_expediente(no_siniestro))
     table.borrar_varios(restos)
     if not existia:
         if restos:
             logger.warning("Restos de un borrado anterior eliminados", extra={"no_siniestro": no_siniestro})
         raise no_encontrado()
     logger.info("Expediente eliminado", extra={"no_siniestro": no_siniestro, "elementos": len(restos)})
+
+
+def _borrar_meta(no_siniestro: str) -> bool:
+    """The meta item, deleted as it was read (version) with its unit counter in the same transaction.
+    False when there is none (already deleted, or a previous attempt died half-way)."""
+    for intento in range(INTENTOS_ESCRITURA):
+        item = table.get(keys.expediente(no_siniestro), consistente=True)
+        if item is None:
+            return False
+        transaccion = table.Transaccion().delete(
+            "expediente",
+            keys.expediente(no_siniestro),
+            "#version = :leida",
+            {":leida": int(item["version"])},
+            nombres={"#version": "version"},
+        )
+        agregados.contar(transaccion, item, None)
+        try:
+            transaccion.ejecutar()
+        except TransaccionCancelada as exc:
+            if exc.fallo("expediente"):
+                _espera(intento)
+                continue
+            raise
+        return True
+    raise ServicioNoDisponible(MUY_SOLICITADO)
 
 
 def _borrar_archivos(no_siniestro: str) -> None:

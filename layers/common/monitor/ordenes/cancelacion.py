@@ -17,6 +17,7 @@ from monitor.core.table import entero
 from monitor.expedientes.campos import Estado
 from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer, vinculada
 from monitor.ordenes.firmas import Clave, Webhook
+from monitor.reportes import agregados
 
 if TYPE_CHECKING:
     from monitor.ordenes.modelos import ServiceOrderCancellationDetails
@@ -114,6 +115,7 @@ def cancelar(sid: int, detalles: ServiceOrderCancellationDetails | None, webhook
             {":ingreso": Estado.INGRESO.value, ":aseguradora": webhook.id_aseguradora},
         )
     )
+    agregados.orden_cancelada(transaccion, orden)
     try:
         transaccion.ejecutar()
     except TransaccionCancelada as exc:

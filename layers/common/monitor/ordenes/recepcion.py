@@ -24,6 +24,7 @@ from monitor.ordenes.campos import (
     numero_legible,
 )
 from monitor.ordenes.firmas import Clave, Webhook
+from monitor.reportes import agregados
 
 if TYPE_CHECKING:
     from monitor.ordenes.modelos import ServiceOrderDetails
@@ -36,10 +37,14 @@ def precarga_recepcion(cuerpo: bytes, _ruta: Mapping[str, str]) -> list[Clave]:
         datos = jsoncodec.loads(cuerpo)
     except (ValueError, RecursionError):
         return []
-    sid = datos.get("serviceOrderId") if isinstance(datos, dict) else None
+    if not isinstance(datos, dict):
+        return []
+    claves = []
+    sid = datos.get("serviceOrderId")
     if type(sid) is int and 1 <= sid <= INT32_MAX:
-        return [keys.orden_servicio(sid)]
-    return []
+        claves.append(keys.orden_servicio(sid))
+    claves += agregados.precarga_reclamo(datos.get("insuranceClaimNumber"))
+    return claves
 
 
 def _como_duplicado(existente: Mapping[str, Any], detalles: ServiceOrderDetails, webhook: Webhook) -> Resultado:
@@ -111,8 +116,9 @@ def recibir(detalles: ServiceOrderDetails, webhook: Webhook) -> Resultado:
         .put("enlace", enlace(orden), nuevo)
         .put("payload", payload, nuevo)
     )
+    hay_expediente = leer(webhook, keys.expediente(detalles.insuranceClaimNumber)) is not None
     try:
-        transaccion.ejecutar()
+        agregados.ejecutar_recepcion(transaccion, orden, hay_expediente=hay_expediente)
     except TransaccionCancelada as exc:
         if not exc.fallo("orden"):
             raise
