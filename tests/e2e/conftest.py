@@ -15,8 +15,21 @@ import pytest
 import requests
 import simplejson
 
+from tests.apoyo import aws as _aws
+from tests.apoyo.aws import (  # noqa: F401 - the same fixtures as tests/handlers
+    admin,
+    admin_credenciales,
+    aws,
+    crear_usuario,
+    dynamo_requests,
+    invocar,
+    operador,
+    tecnico,
+)
 from tools import aws_local
 from tools.local_gateway import MARCA_SCAN
+
+_aws.iniciar()
 
 RAIZ = Path(__file__).resolve().parents[2]
 ESPERA_ARRANQUE = 30.0

@@ -35,8 +35,8 @@ from monitor.auth.tokens import emitir_token
 from monitor.ordenes.firmas import CABECERA_FIRMA
 from monitor.usuarios import servicio as usuarios
 from monitor.usuarios.campos import Rol
-from tests.e2e.resumen import anotar
-from tests.handlers.test_service_orders_apoyo import orden, texto
+from tests.apoyo.ordenes import orden, texto
+from tests.apoyo.resumen import anotar
 from tools import funciones, openapi_local, plantilla
 
 pytestmark = pytest.mark.e2e

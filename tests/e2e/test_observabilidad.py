@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monitor.usuarios.campos import Rol
-from tests.handlers.test_service_orders_apoyo import crear_cliente, orden, texto
+from tests.apoyo.ordenes import crear_cliente, orden, texto
 
 pytestmark = pytest.mark.e2e
 

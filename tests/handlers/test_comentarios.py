@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from monitor.core import keys, table
-from tests.handlers.test_expedientes_put import FECHA_Z, RUTA, nuevo
+from tests.apoyo.expedientes import FECHA_Z, RUTA, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
 RUTA_COMENTARIOS = RUTA + "/comentarios"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from monitor.core import keys, table
-from tests.handlers.test_expedientes_put import RUTA, en_paralelo, evento, meta, nuevo
+from tests.apoyo.expedientes import RUTA, en_paralelo, evento, meta, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
 RUTA_ESTADO = RUTA + "/estado"

@@ -10,7 +10,7 @@ import pytest
 
 from monitor.aseguradoras import servicio as aseguradoras
 from monitor.core import keys, table
-from tests.handlers.test_expedientes_put import FECHA_Z, RUTA, meta, nuevo
+from tests.apoyo.expedientes import FECHA_Z, RUTA, meta, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
 OBLIGATORIOS = [

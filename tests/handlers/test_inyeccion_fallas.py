@@ -23,9 +23,9 @@ from botocore.awsrequest import AWSResponse
 
 from monitor.core import keys, table
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
-from tests.e2e.resumen import anotar
-from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, orden, texto
+from tests.apoyo.llamantes import Llamante
+from tests.apoyo.ordenes import ClienteIntegracion, crear_cliente, orden, texto
+from tests.apoyo.resumen import anotar
 
 Invocar = Callable[..., dict[str, Any]]
 

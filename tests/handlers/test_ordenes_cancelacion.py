@@ -10,7 +10,7 @@ import pytest
 from monitor.core import keys, table
 from monitor.core.dates import ahora
 from monitor.usuarios.campos import Rol
-from tests.handlers.test_service_orders_apoyo import (
+from tests.apoyo.ordenes import (
     ClienteIntegracion,
     crear_cliente,
     nuevo_id,

@@ -16,7 +16,7 @@ import requests
 from monitor.core import keys, table
 from monitor.ordenes.firmas import ascii_dotnet, calcular
 from monitor.usuarios.campos import Rol
-from tests.handlers.test_service_orders_apoyo import nuevo_id, orden, orden_guardada, texto
+from tests.apoyo.ordenes import nuevo_id, orden, orden_guardada, texto
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +76,7 @@ def crear_usuario_modulo() -> Callable[..., Any]:
     from monitor.auth.roles import Principal
     from monitor.auth.tokens import emitir_token
     from monitor.usuarios import servicio as usuarios
-    from tests.conftest import Llamante
+    from tests.apoyo.llamantes import Llamante
 
     def crear(rol: Rol) -> Any:
         username = f"{rol.value.lower()}-so-{uuid.uuid4().hex[:8]}"

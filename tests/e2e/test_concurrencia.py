@@ -18,9 +18,9 @@ import pytest
 
 from monitor.core import jsoncodec, keys, table
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
-from tests.e2e.resumen import anotar
-from tests.handlers.test_service_orders_apoyo import crear_cliente, orden, texto
+from tests.apoyo.llamantes import Llamante
+from tests.apoyo.ordenes import crear_cliente, orden, texto
+from tests.apoyo.resumen import anotar
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, nuevo_id, recibir, texto
+from tests.apoyo.ordenes import ClienteIntegracion, crear_cliente, nuevo_id, recibir, texto
 
 Invocar = Callable[..., dict[str, Any]]
 LISTA = "/api/ordenes-servicio"

@@ -19,7 +19,7 @@ from monitor.auth.tokens import emitir_token
 from monitor.core import jsoncodec, keys, table
 from monitor.ordenes.firmas import CABECERA_FIRMA, ascii_dotnet, calcular
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
+from tests.apoyo.llamantes import Llamante
 
 _ids = itertools.count(int(uuid.uuid4().int % 1_000_000_000) + 1)
 

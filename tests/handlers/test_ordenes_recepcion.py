@@ -15,7 +15,7 @@ from monitor.core import keys, table
 from monitor.core.errors import ServicioNoDisponible
 from monitor.ordenes import consultas
 from monitor.usuarios.campos import Rol
-from tests.handlers.test_service_orders_apoyo import (
+from tests.apoyo.ordenes import (
     ClienteIntegracion,
     contador_ordenes,
     crear_cliente,

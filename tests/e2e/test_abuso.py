@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
-from tests.e2e.resumen import anotar
-from tests.handlers.test_service_orders_apoyo import crear_cliente, orden, texto
+from tests.apoyo.llamantes import Llamante
+from tests.apoyo.ordenes import crear_cliente, orden, texto
+from tests.apoyo.resumen import anotar
 from tools import openapi_local, plantilla
 
 pytestmark = pytest.mark.e2e
