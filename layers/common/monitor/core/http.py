@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from monitor.core import cors, jsoncodec, validation
+from monitor.core.components import PAQUETES_DE_MODELOS, REFERENCIA
 from monitor.core.errors import ErrorMonitor, ServicioNoDisponible
 from monitor.core.observability import logger, tracer
 from monitor.core.settings import origenes_cors, settings
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 Manejador = TypeVar("Manejador", bound=Callable[..., Any])
 
 JSON = "application/json"
-REFERENCIA = "#/components/schemas/"
-# Component name → the business package whose `respuestas` module defines it (filled by `documentar`).
-PAQUETES_DE_MODELOS: dict[str, str] = {}
 
 CUERPO_GRANDE = "El cuerpo de la solicitud es demasiado grande"
 CUERPO_INVALIDO = "Cuerpo de la solicitud inválido (JSON no válido o Content-Type no soportado)"

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from monitor.core import responses
-from monitor.core.http import PAQUETES_DE_MODELOS, REFERENCIA
+from monitor.core.components import PAQUETES_DE_MODELOS, REFERENCIA
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
