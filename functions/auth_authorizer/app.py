@@ -8,11 +8,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor.auth import autorizador, tokens
+from monitor.auth import autorizador
 from monitor.core.observability import logger, metrics, tracer
-from monitor.startup import collector
+from monitor.startup import collector, preload
 
-tokens.precargar_tokens()
+preload.precargar_tokens()
 
 
 @logger.inject_lambda_context(log_event=False)

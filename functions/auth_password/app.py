@@ -5,14 +5,15 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor.auth import sesion, tokens
+from monitor.auth import sesion
 from monitor.auth.modelos import CambioPassword
 from monitor.auth.roles import PERSONAL
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
+from monitor.startup import preload
 
-tokens.precargar_tokens()
+preload.precargar_tokens()
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la contraseña")
 
 

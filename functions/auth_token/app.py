@@ -9,11 +9,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor.auth import clientes, tokens
+from monitor.auth import clientes
 from monitor.core.http import MonitorResolver, Response, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
+from monitor.startup import preload
 
-tokens.precargar_tokens()
+preload.precargar_tokens()
 app = MonitorResolver(roles=None, error_interno="Error interno al emitir el token")
 
 

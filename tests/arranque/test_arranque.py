@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from monitor.startup import deferred_inits
+from monitor.startup import deferred_inits, switches
 from tools import funciones, plantilla
 from tools.aws_local import AwsLocal
 
@@ -31,9 +31,11 @@ AJENOS = (
     "aws_lambda_powertools.utilities.data_classes.s3_event",
 )
 
-# After `import app`: which of these modules are loaded.
+# After `import app`: which of these modules are loaded, and whether any package's response models are.
 _INFORME = """
-print(json.dumps({m: m in sys.modules for m in ["pydantic", "jwt", "monitor.respuestas", *AJENOS]}))
+informe = {m: m in sys.modules for m in ["pydantic", "jwt", *AJENOS]}
+informe["respuestas"] = sorted(m for m in sys.modules if m.startswith("monitor.") and m.endswith(".respuestas"))
+print(json.dumps(informe))
 """
 # Init plus one request from events/ against the session's moto server.
 _UNA_SOLICITUD = """
@@ -43,11 +45,16 @@ print(json.dumps({"status": respuesta["statusCode"], "pydantic": "pydantic" in s
 """
 
 
-def en_limpio(funcion: str, codigo: str, local: AwsLocal | None = None, *, en_lambda: bool = False) -> dict[str, Any]:
+def en_limpio(
+    funcion: str, codigo: str, local: AwsLocal | None = None, *, en_lambda: bool = False, apagados: str = ""
+) -> dict[str, Any]:
     """A fresh interpreter importing functions/<funcion>/app.py as Lambda does, then running `codigo`;
-    `en_lambda` adds the variable the Lambda runtime sets. Without `local`, AWS is unreachable."""
+    `en_lambda` adds the variable the Lambda runtime sets, `apagados` the bench's switch of start-up tricks
+    (`monitor.startup.switches`). Without `local`, AWS is unreachable."""
     local = local or AwsLocal(endpoint="http://127.0.0.1:9", tabla="t", secreto="s", bucket="b")
     entorno = {**local.entorno(), **({"AWS_LAMBDA_FUNCTION_NAME": f"monitor-{funcion}"} if en_lambda else {})}
+    if apagados:
+        entorno[switches.VARIABLE] = apagados
     prologo = [
         "import json, sys",
         f"sys.path[:0] = [{str(RAIZ / 'functions' / funcion)!r}, {str(CAPA)!r}]",
@@ -95,7 +102,7 @@ def test_a_deferred_package_exports_the_same_objects_as_the_real_one(paquete: st
 import importlib, json, sys
 sys.path.insert(0, {str(CAPA)!r})
 import monitor
-from monitor.startup import deferred_inits
+from monitor.startup import deferred_inits, switches
 paquete = importlib.import_module({paquete!r})
 nombres = deferred_inits.exportados({paquete!r}, open(paquete.__spec__.origin, encoding="utf-8").read())
 antes = sorted(m for m in sys.modules if m.startswith({paquete!r} + "."))
@@ -119,7 +126,7 @@ def test_no_function_loads_the_resolvers_and_events_it_does_not_use(resolvers: d
         informes = dict(zip(todas, grupo.map(lambda f: en_limpio(f, _INFORME), todas), strict=True))
     for nombre, cargados in informes.items():
         assert [m for m in AJENOS if cargados[m]] == [], nombre
-        assert cargados["monitor.respuestas"] is False, nombre  # response models are for the document only
+        assert cargados["respuestas"] == [], nombre  # response models are for the document only
     assert informes["auth_authorizer"]["pydantic"] is False
     # Functions that sign or verify a token on every request load PyJWT at init; the rest never do.
     firmantes = {"auth_authorizer", "auth_login", "auth_token", "auth_password"}
@@ -269,3 +276,28 @@ def test_outside_lambda_the_collector_is_left_alone() -> None:
     estado = en_limpio("expedientes_get", _RECOLECTOR)
     assert estado["init"] is True
     assert estado["congelados"] == 0
+
+
+# ---- the bench's switches: each one turns its trick off, and only its trick
+_TRUCOS = """
+import gc
+from monitor.core import observability
+from monitor.core.models import Cuerpo
+from monitor.startup import tracing
+rutas = app.app._static_routes + app.app._dynamic_routes
+print(json.dumps({
+    "collector": not gc.isenabled(),
+    "deferred_inits": not any(m in sys.modules for m in AJENOS if m.startswith("aws_lambda_powertools")),
+    "route_models": all(r._dependant is not None for r in rutas) and Cuerpo.model_config["defer_build"] is True,
+    "tracing": isinstance(observability.tracer.provider, tracing.SinTrazas) and "aws_xray_sdk" not in sys.modules,
+    "preload": "jwt" in sys.modules,
+}))
+"""
+
+
+@pytest.mark.parametrize("truco", ["", *switches.TRUCOS])
+def test_each_bench_switch_turns_off_its_trick_and_no_other(truco: str) -> None:
+    """auth_login uses every trick (a validated body, tokens on every request); tracing is off here, as in tests."""
+    activos = en_limpio("auth_login", _TRUCOS, en_lambda=True, apagados=truco)
+    assert set(activos) == set(switches.TRUCOS)
+    assert {t for t, activo in activos.items() if not activo} == ({truco} if truco else set())

@@ -22,13 +22,6 @@ class TokenInvalido(Exception):
     """The token cannot be trusted; the reason is for logs only, never for the caller."""
 
 
-def precargar_tokens() -> None:
-    """At init, for the functions whose every request signs or verifies a token: PyJWT and the Parameters
-    utility are imported now rather than by the first request (the rest only import them if they must)."""
-    import jwt  # noqa: F401
-    from aws_lambda_powertools.utilities import parameters  # noqa: F401
-
-
 def emitir_token(
     *,
     sub: str,

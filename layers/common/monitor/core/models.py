@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from monitor.core.dates import normalizar_fecha, normalizar_marca_tiempo
+from monitor.startup.switches import apagado
 
 _FECHA_HORA = {"type": "string", "format": "date-time"}
 Fecha = Annotated[
@@ -136,7 +137,8 @@ class Cuerpo(BaseModel):
     whose null the model or the service refuses, so the document declares them non-nullable; `AL_MENOS_UNO`
     marks partial updates, where an empty object is refused."""
 
-    model_config = ConfigDict(defer_build=True, json_schema_extra=_esquema)
+    # Switched off (bench, monitor.startup.switches): built as defined.
+    model_config = ConfigDict(defer_build=not apagado("route_models"), json_schema_extra=_esquema)
 
     TEXTO_SIN_REGLA: ClassVar[tuple[str, ...]] = ()
     NO_NULOS: ClassVar[tuple[str, ...]] = ()

@@ -4,10 +4,11 @@
 Lattice...) and `utilities.data_classes` imports some thirty event classes, though a function here uses
 one resolver and one event. Installed before Powertools is first imported (by `monitor.startup.install`), each
 package becomes a module whose names are exactly those its `__init__` imports, each one loaded from its
-submodule on first use. That is about 60 ms of every cold start (docs/startup.md).
+submodule on first use. What that saves is re-measured by every `make bench` (column «diferidos» of the
+start-up tricks table; docs/startup.md).
 
 If a package was already imported, or its `__init__` cannot be read, nothing changes: same names, same
-objects, only eager. tests/unit/test_carga_diferida.py checks every exported name against the real package.
+objects, only eager. tests/arranque/test_arranque.py checks every exported name against the real package.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import importlib.util
 import sys
 from types import ModuleType
 from typing import Any
+
+from monitor.startup.switches import apagado
 
 PAQUETES = (
     "aws_lambda_powertools.event_handler",
@@ -68,5 +71,7 @@ def diferir(nombre: str) -> ModuleType | None:
 
 
 def instalar() -> None:
+    if apagado("deferred_inits"):
+        return
     for nombre in PAQUETES:
         diferir(nombre)

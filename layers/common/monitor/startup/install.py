@@ -1,6 +1,8 @@
-"""Every cold-start trick, installed by `import monitor` before any function imports Powertools.
+"""The cold-start tricks that must run before any function imports Powertools, installed by `import monitor`.
 
-Each one is listed in docs/startup.md with what it buys, the bench switch that measures it and when to
+The others run where they apply: `route_models` as each route registers, `tracing` when
+`monitor.core.observability` builds the Tracer, `preload` in the functions that sign or verify tokens.
+docs/startup.md lists each one with what it buys, its bench switch (`monitor.startup.switches`) and when to
 delete it.
 """
 

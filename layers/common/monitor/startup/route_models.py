@@ -11,11 +11,15 @@ from __future__ import annotations
 import typing
 from typing import TYPE_CHECKING
 
+from monitor.startup.switches import apagado
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.api_gateway import Route
 
 
 def preparar(ruta: Route) -> None:
+    if apagado("route_models"):
+        return  # Powertools' own way: the first request computes the route's dependant
     from pydantic import BaseModel
 
     pendientes = list(typing.get_type_hints(ruta.func, include_extras=True).values())
