@@ -1,7 +1,7 @@
 """Warm latency of the hot endpoints, in-process against moto's server on loopback, each beside its floor:
 the DynamoDB requests the endpoint fundamentally needs (docs/data-model.md), sent with a bare boto3 client.
 
-Fixtures are created through the handlers themselves (expedientes_create, service_orders_create), so the
+Fixtures are created through the handlers themselves (expedientes_create, ordenes_receive), so the
 items have the shape production writes. A scenario whose function does not exist yet is reported as
 "pendiente" instead of failing the run.
 """
@@ -137,7 +137,7 @@ class Banco:
         aws_local.olvidar_recursos()  # a fresh prefix, never a running gateway's resources
         self.local = aws_local.iniciar(prefijo=f"bench-{uuid.uuid4().hex[:6]}")
         os.environ.update(self.local.entorno())
-        # Imported only now: monitor.settings reads the environment once, and it must be this one.
+        # Imported only now: monitor.core.settings reads the environment once, and it must be this one.
         import boto3
         from botocore.config import Config
 
@@ -152,7 +152,7 @@ class Banco:
         self.cliente_capa = table.cliente()
         self.observador = Observador()
         self.observador.instalar_scan(self.cliente_capa)
-        # The floor's client is configured like the layer's (monitor.tabla.cliente), only bare.
+        # The floor's client is configured like the layer's (monitor.core.table.cliente), only bare.
         config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
         self.crudo = boto3.client("dynamodb", endpoint_url=self.local.endpoint, config=config)
         self.modulos: dict[str, Any] = {}
@@ -370,7 +370,7 @@ class Pisos:
         return {"PK": {"S": pk}, "SK": {"S": sk}}
 
     def _enlace(self, orden: dict[str, Any], no: str, pk: str) -> dict[str, Any]:
-        """The order's link in the claim's collection, carrying its summary (monitor.service_orders._enlace)."""
+        """The order's link in the claim's collection, carrying its summary (monitor.ordenes.campos.enlace)."""
         resumen = {k: v for k, v in orden.items() if k in CAMPOS_RESUMEN}
         return {**resumen, **self._clave(f"EXP#{no}", pk), "tipo": {"S": "orden_en_expediente"}}
 
@@ -467,7 +467,7 @@ class Pisos:
 
     def estado(self, no: str) -> Callable[[int], None]:
         """What a transition writes: state, version, timestamp and the by-state index under a condition on
-        the state and version read, plus the history entry (monitor.estados.cambiar)."""
+        the state and version read, plus the history entry (monitor.expedientes.estados.cambiar)."""
         siguiente = {"Ingreso": "Restauracion", "Restauracion": "Ingreso"}
 
         def escribir(
