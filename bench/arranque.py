@@ -40,12 +40,13 @@ SITE_VENV = Path(next(p for p in sys.path if p.endswith("site-packages")))
 PAQUETES_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six.py")
 BLOQUE = 4  # function probes per floor probe
 VECINOS = 2  # floors on each side that make up a sample's reference (pisos_vecinos)
-# Functions also measured with tracing on and from source (the Tracer and bytecode effects are the same
+# Functions also measured with tracing off and from source (the Tracer and bytecode effects are the same
 # machinery in every function; a sample keeps the run within its time budget).
 MUESTRA = ("auth_authorizer", "salud", "auth_login", "expedientes_update", "ordenes_receive")
 # A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
 PILA = "(piso + validación)"
 # Counted in instructions too (callgrind): exact where time is noisy, so a change's effect is not a guess.
+# `--todas` counts every function.
 CONTADAS = (
     *MUESTRA,
     "expedientes_get",
@@ -53,7 +54,22 @@ CONTADAS = (
     "levantamientos_conceptos_create",
     "levantamientos_conceptos_update",
 )
-OBJETIVO = 1.3  # issue 9: every endpoint function <= 1.3x the floor
+# Each start-up trick (monitor.startup.switches) switched off in turn, for the functions where it acts: what it
+# buys is the difference with the same probe with every trick on. `tracing` acts only where tracing is off, so
+# it is compared with the tracing-off probe; the others with the headline probe (tracing on, as deployed).
+TRUCOS: dict[str, tuple[str, ...]] = {
+    "collector": MUESTRA,
+    "deferred_inits": MUESTRA,
+    "route_models": ("auth_login", "expedientes_update", "ordenes_receive"),
+    "preload": ("auth_authorizer", "auth_login"),
+    "tracing": MUESTRA,
+}
+SIN_TRAZA = "sin_traza"
+# What Lambda sets for each invocation when active tracing samples it: the X-Ray SDK builds its facade segment
+# from it, so a traced probe's first request records subsegments as a deployed function does (sent over UDP
+# to 127.0.0.1:2000, where nothing listens).
+TRAZA_LAMBDA = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+OBJETIVO = 1.3  # every endpoint function <= 1.3x the floor (bench/README.md)
 OBJETIVO_AUTORIZADOR = 1.2
 OBJETIVO_BYTECODE = 1.05
 
@@ -76,10 +92,10 @@ def preparar_runtime() -> Path:
 
 
 def entorno_lambda(
-    base: dict[str, str], funcion: str, raiz_tarea: Path, *, traza: bool, pausa: bool = True
+    base: dict[str, str], funcion: str, raiz_tarea: Path, *, traza: bool, apagados: str = ""
 ) -> dict[str, str]:
-    """The variables Lambda and template.yaml set; tracing on means POWERTOOLS_TRACE_DISABLED unset, and
-    `pausa=False` leaves out AWS_LAMBDA_FUNCTION_NAME, so `monitor.recolector` does not pause the collector."""
+    """The variables Lambda and template.yaml set. Tracing on (as deployed) means POWERTOOLS_TRACE_DISABLED
+    unset and an X-Ray trace header; `apagados` switches start-up tricks off (monitor.startup.switches)."""
     entorno = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
@@ -98,8 +114,11 @@ def entorno_lambda(
     }
     if traza:
         entorno.pop("POWERTOOLS_TRACE_DISABLED", None)
-    if not pausa:
-        entorno.pop("AWS_LAMBDA_FUNCTION_NAME")
+        entorno["_X_AMZN_TRACE_ID"] = TRAZA_LAMBDA
+    else:
+        entorno["POWERTOOLS_TRACE_DISABLED"] = "true"
+    if apagados:
+        entorno["MONITOR_STARTUP_OFF"] = apagados
     return entorno
 
 
@@ -151,17 +170,21 @@ class Medidas:
     # The same in CPU time of the probe process (process_time): robust to other processes' load.
     cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     piso_cpu: list[float] = field(default_factory=list)
-    cargados: dict[str, list[str]] = field(default_factory=dict)
-    modulos: dict[str, int] = field(default_factory=dict)  # len(sys.modules) after init: exact, unlike time
+    cargados: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    modulos: dict[tuple[str, str], int] = field(default_factory=dict)  # len(sys.modules) after init: exact
     modulos_piso: int = 0
-    primera_cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    estados: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    primera_cpu: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
+    estados: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     errores: dict[str, str] = field(default_factory=dict)
     rondas: int = 0
 
 
 def objetivo(funcion: str) -> float:
     return OBJETIVO_AUTORIZADOR if funcion == "auth_authorizer" else OBJETIVO
+
+
+def variante_truco(truco: str) -> str:
+    return f"sin_{truco}"
 
 
 @dataclass(frozen=True)
@@ -171,18 +194,33 @@ class FilaArranque:
     piso: Resumen | None
     razon: Resumen | None
     razon_cpu: Resumen | None
-    traza_extra_ms: float | None
+    traza_extra_ms: float | None  # CPU ms tracing adds to init (headline row only)
     bytecode: Resumen | None
     cargados: list[str]
     error: str | None = None
     primera: Resumen | None = None
     estados: tuple[int, ...] = ()
     modulos_extra: int | None = None  # modules imported beyond the floor's
-    pausa_ms: float | None = None  # CPU ms the collector's pause changes init by (negative: saved)
+    traza: bool = True  # False: the second row of a function, with tracing off
 
     @property
     def objetivo(self) -> float | None:
         return None if self.funcion == PILA else objetivo(self.funcion)
+
+    @property
+    def etiqueta(self) -> str:
+        return self.funcion if self.traza or self.funcion == PILA else f"{self.funcion} (sin trazas)"
+
+
+@dataclass(frozen=True)
+class Truco:
+    """What one start-up trick buys one function, in CPU ms (negative: the trick saves them): init, and the
+    first request after it (a trick may move work between the two)."""
+
+    funcion: str
+    truco: str
+    init_ms: float | None
+    primera_ms: float | None
 
 
 class Arranque:
@@ -197,24 +235,23 @@ class Arranque:
         self.runtime = preparar_runtime()
         self.funciones = [f for f in construccion.funciones() if f.existe]
 
-    def _sonda_build(self, f: construccion.Funcion, *, traza: bool, pausa: bool = True) -> Sonda | None:
+    def _sonda_build(self, f: construccion.Funcion, *, traza: bool = True, apagados: str = "") -> Sonda | None:
         if self.build is None or not (self.build / f.logico / "app.py").is_file():
             return None
         tarea = self.build / f.logico
         capa = self.build / "CommonLayer" / "python"
         evento = EVENTOS / f"{f.nombre}.json"
-        variante = not traza and pausa
         return Sonda(
             "funcion",
             (str(tarea), str(capa), str(self.runtime)),
-            entorno_lambda(self.base, f.nombre, tarea, traza=traza, pausa=pausa),
-            evento=str(evento) if self.peticion and variante and evento.is_file() else None,
+            entorno_lambda(self.base, f.nombre, tarea, traza=traza, apagados=apagados),
+            evento=str(evento) if self.peticion and evento.is_file() else None,
         )
 
     def _sonda_fuente(self, f: construccion.Funcion) -> Sonda:
         """Source tree with a warm bytecode cache kept in bench/.work (the tree itself stays untouched)."""
         rutas = (str(f.codigo), str(RAIZ / "layers" / "common"), str(SITE_VENV))
-        entorno = entorno_lambda(self.base, f.nombre, f.codigo, traza=False)
+        entorno = entorno_lambda(self.base, f.nombre, f.codigo, traza=True)
         return Sonda("funcion", rutas, entorno, ("-I", "-S", "-X", f"pycache_prefix={PYCACHE_FUENTE}"))
 
     def piso(self, modo: str = "piso") -> Sonda:
@@ -224,21 +261,21 @@ class Arranque:
         return Sonda(modo, rutas, entorno_lambda(self.base, "piso", self.runtime, traza=False))
 
     def plan(self) -> list[tuple[str, str, Sonda]]:
-        """(function, variant, probe) for one round: 'build' for all, 'traza', 'sin_pausa' and 'fuente' for
-        MUESTRA, and the validation stack's reference row."""
+        """(function, variant, probe) for one round: 'build' (tracing on, as deployed) for all; for MUESTRA
+        'sin_traza' (tracing off), 'fuente' and one 'sin_<truco>' per start-up trick that acts there; and the
+        validation stack's reference row."""
         tareas: list[tuple[str, str, Sonda]] = [(PILA, "build", self.piso("pila"))] if self.build else []
         for f in self.funciones:
-            sonda = self._sonda_build(f, traza=False)
-            if sonda is not None:
-                tareas.append((f.nombre, "build", sonda))
+            candidatas: list[tuple[str, Sonda | None]] = [("build", self._sonda_build(f))]
             if f.nombre in MUESTRA:
-                traza = self._sonda_build(f, traza=True)
-                if traza is not None:
-                    tareas.append((f.nombre, "traza", traza))
-                sin_pausa = self._sonda_build(f, traza=False, pausa=False)
-                if sin_pausa is not None:
-                    tareas.append((f.nombre, "sin_pausa", sin_pausa))
-                tareas.append((f.nombre, "fuente", self._sonda_fuente(f)))
+                candidatas.append((SIN_TRAZA, self._sonda_build(f, traza=False)))
+                candidatas += [
+                    (variante_truco(t), self._sonda_build(f, traza=t != "tracing", apagados=t))
+                    for t, funciones in TRUCOS.items()
+                    if f.nombre in funciones
+                ]
+                candidatas.append(("fuente", self._sonda_fuente(f)))
+            tareas += [(f.nombre, variante, sonda) for variante, sonda in candidatas if sonda is not None]
         return tareas
 
     def calentar(self, tareas: list[tuple[str, str, Sonda]]) -> None:
@@ -291,56 +328,83 @@ class Arranque:
             try:
                 resultado = sonda.medir(self.python)
             except RuntimeError as exc:
-                medidas.errores[nombre] = str(exc)
+                medidas.errores[nombre] = f"{variante}: {exc}"
                 continue
+            clave = (nombre, variante)
             with cerrojo:
-                medidas.ms[(nombre, variante)].append(float(resultado["total_ms"]))  # type: ignore[arg-type]
-                medidas.indice_piso[(nombre, variante)].append(indice)
-                medidas.cpu[(nombre, variante)].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
-                if variante == "build":
-                    medidas.cargados[nombre] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
-                    medidas.modulos[nombre] = int(resultado["modulos"])  # type: ignore[call-overload]
-                    if "primera_cpu_ms" in resultado:
-                        medidas.primera_cpu[nombre].append(float(resultado["primera_cpu_ms"]))  # type: ignore[arg-type]
-                        medidas.estados[nombre].add(int(resultado["status"]))  # type: ignore[call-overload]
+                medidas.ms[clave].append(float(resultado["total_ms"]))  # type: ignore[arg-type]
+                medidas.indice_piso[clave].append(indice)
+                medidas.cpu[clave].append(float(resultado["cpu_ms"]))  # type: ignore[arg-type]
+                medidas.cargados[clave] = list(resultado.get("cargados", []))  # type: ignore[call-overload]
+                medidas.modulos[clave] = int(resultado["modulos"])  # type: ignore[call-overload]
+                if "primera_cpu_ms" in resultado:
+                    medidas.primera_cpu[clave].append(float(resultado["primera_cpu_ms"]))  # type: ignore[arg-type]
+                    medidas.estados[clave].add(int(resultado["status"]))  # type: ignore[call-overload]
 
     def filas(self, medidas: Medidas) -> list[FilaArranque]:
-        """One row per function of the template; those without code yet come out empty ("pendiente")."""
+        """One row per function of the template (tracing on), followed for MUESTRA by a second row with tracing
+        off; functions without code yet come out empty ("pendiente")."""
         filas = []
         for nombre in [*(f.nombre for f in construccion.funciones()), *([PILA] if self.build else [])]:
-            muestras = medidas.ms.get((nombre, "build"), [])
-            if not muestras:
+            if not medidas.ms.get((nombre, "build")):
                 error = medidas.errores.get(nombre)
                 filas.append(FilaArranque(nombre, None, None, None, None, None, None, [], error))
                 continue
-            pisos = pisos_vecinos(medidas.piso, medidas.indice_piso[(nombre, "build")])
-            relativas = razones(muestras, pisos)
             cpu = self._relativas_cpu(medidas, nombre, "build")
-            # Variant against variant (Tracer on, collector not paused, source tree) in CPU time, each first
-            # divided by the floors around it: what is compared is the work done, which wall-clock noise
-            # would otherwise swamp.
             piso_cpu = Resumen.de(medidas.piso_cpu).mediana
-            sin_pausa = self._diferencia_cpu(medidas, nombre, "sin_pausa", cpu, piso_cpu)
+            # Variant against variant (tracing off, source tree) in CPU time, each first divided by the floors
+            # around it: what is compared is the work done, which wall-clock noise would otherwise swamp.
+            sin_traza = self._diferencia_cpu(medidas, nombre, SIN_TRAZA, cpu, piso_cpu)
             fuente = self._relativas_cpu(medidas, nombre, "fuente")
             bytecode = Resumen.de(razones(cpu, fuente)) if fuente and len(fuente) == len(cpu) else None
-            filas.append(
-                FilaArranque(
-                    nombre,
-                    Resumen.de(muestras),
-                    Resumen.de(pisos),
-                    Resumen.de(relativas),
-                    Resumen.de(cpu),
-                    self._diferencia_cpu(medidas, nombre, "traza", cpu, piso_cpu),
-                    bytecode,
-                    medidas.cargados.get(nombre, []),
-                    medidas.errores.get(nombre),
-                    Resumen.de(medidas.primera_cpu[nombre]) if medidas.primera_cpu.get(nombre) else None,
-                    tuple(sorted(medidas.estados.get(nombre, ()))),
-                    medidas.modulos[nombre] - medidas.modulos_piso if nombre in medidas.modulos else None,
-                    -sin_pausa if sin_pausa is not None else None,
-                )
-            )
+            filas.append(self._fila(medidas, nombre, "build", -sin_traza if sin_traza is not None else None, bytecode))
+            if medidas.ms.get((nombre, SIN_TRAZA)):
+                filas.append(self._fila(medidas, nombre, SIN_TRAZA, None, None))
         return filas
+
+    def _fila(
+        self, medidas: Medidas, nombre: str, variante: str, traza_extra: float | None, bytecode: Resumen | None
+    ) -> FilaArranque:
+        clave = (nombre, variante)
+        muestras = medidas.ms[clave]
+        pisos = pisos_vecinos(medidas.piso, medidas.indice_piso[clave])
+        return FilaArranque(
+            nombre,
+            Resumen.de(muestras),
+            Resumen.de(pisos),
+            Resumen.de(razones(muestras, pisos)),
+            Resumen.de(self._relativas_cpu(medidas, nombre, variante)),
+            traza_extra,
+            bytecode,
+            medidas.cargados.get(clave, []),
+            medidas.errores.get(nombre),
+            Resumen.de(medidas.primera_cpu[clave]) if medidas.primera_cpu.get(clave) else None,
+            tuple(sorted(medidas.estados.get(clave, ()))),
+            medidas.modulos[clave] - medidas.modulos_piso if clave in medidas.modulos else None,
+            traza=variante != SIN_TRAZA,
+        )
+
+    def trucos(self, medidas: Medidas) -> list[Truco]:
+        """For each trick and function it acts on: the probe with every trick on minus the one with that trick
+        off, in floor-normalised CPU ms, for init and for the first request."""
+        piso_cpu = Resumen.de(medidas.piso_cpu).mediana if medidas.piso_cpu else 0.0
+        resultado = []
+        for truco, funciones in TRUCOS.items():
+            base = SIN_TRAZA if truco == "tracing" else "build"
+            for nombre in funciones:
+                apagado = variante_truco(truco)
+                if not medidas.ms.get((nombre, apagado)) or not medidas.ms.get((nombre, base)):
+                    continue
+                cpu_base = self._relativas_cpu(medidas, nombre, base)
+                sin = self._diferencia_cpu(medidas, nombre, apagado, cpu_base, piso_cpu)
+                primeras = [medidas.primera_cpu.get((nombre, v)) for v in (base, apagado)]
+                primera = (
+                    Resumen.de(primeras[0]).mediana - Resumen.de(primeras[1]).mediana
+                    if primeras[0] and primeras[1]
+                    else None
+                )
+                resultado.append(Truco(nombre, truco, -sin if sin is not None else None, primera))
+        return resultado
 
     @classmethod
     def _diferencia_cpu(
@@ -348,40 +412,51 @@ class Arranque:
     ) -> float | None:
         """CPU ms a variant adds to the build probe: difference of floor-normalised medians, times the floor."""
         otra = cls._relativas_cpu(medidas, nombre, variante)
-        return (Resumen.de(otra).mediana - Resumen.de(cpu).mediana) * piso_cpu if otra else None
+        return (Resumen.de(otra).mediana - Resumen.de(cpu).mediana) * piso_cpu if otra and cpu else None
 
     @staticmethod
     def _relativas_cpu(medidas: Medidas, nombre: str, variante: str) -> list[float]:
         pisos = pisos_vecinos(medidas.piso_cpu, medidas.indice_piso.get((nombre, variante), []))
         return razones(medidas.cpu.get((nombre, variante), []), pisos)
 
-    def instrucciones(self, paralelo: int = 2) -> list[Instrucciones]:
-        """Floor, reference row and CONTADAS, init only, one callgrind run each; none without valgrind or a
-        build. A failed probe gets a row with its error; a failed floor or empty probe, no table."""
+    def instrucciones(self, *, todas: bool = False, paralelo: int = 2) -> list[Instrucciones]:
+        """Floor, reference row and CONTADAS (every function with `todas`), init only, one callgrind run each
+        with tracing on (as deployed) and one with tracing off; none without valgrind or a build. A failed probe
+        gets a row with its error; a failed floor or empty probe, no table."""
         valgrind = shutil.which("valgrind")
         if valgrind is None or self.build is None:
             return []
-        sondas = {"vacio": replace(self.piso(), modo="vacio"), "piso": self.piso(), PILA: self.piso("pila")}
+        sondas: dict[tuple[str, bool], Sonda] = {
+            ("vacio", False): replace(self.piso(), modo="vacio"),
+            ("piso", False): self.piso(),
+            (PILA, False): self.piso("pila"),
+        }
         for f in self.funciones:
-            if f.nombre in CONTADAS and (sonda := self._sonda_build(f, traza=False)) is not None:
-                sondas[f.nombre] = replace(sonda, evento=None)
+            if todas or f.nombre in CONTADAS:
+                for traza in (True, False):
+                    if (sonda := self._sonda_build(f, traza=traza)) is not None:
+                        sondas[(f.nombre, traza)] = replace(sonda, evento=None)
         with ThreadPoolExecutor(max_workers=max(1, paralelo)) as ejecutor:
             contadas = ejecutor.map(lambda s: contar_instrucciones(valgrind, self.python, s), sondas.values())
             cuentas = dict(zip(sondas, contadas, strict=True))
-        vacio, piso = cuentas.pop("vacio"), cuentas["piso"]
+        vacio, piso = cuentas.pop(("vacio", False)), cuentas[("piso", False)]
         if not isinstance(vacio, int) or not isinstance(piso, int):
             raise RuntimeError(f"callgrind falló en el piso: {vacio if isinstance(piso, int) else piso}")
-        return [
-            Instrucciones(nombre, total, vacio, piso)
-            if isinstance(total, int)
-            else Instrucciones(nombre, None, vacio, piso, error=total)
-            for nombre, total in cuentas.items()
-        ]
+        filas: dict[str, Instrucciones] = {}
+        for (nombre, traza), total in cuentas.items():
+            fila = filas.setdefault(nombre, Instrucciones(nombre, None, vacio, piso))
+            if not isinstance(total, int):
+                filas[nombre] = replace(fila, error=total)
+            elif traza or nombre in ("piso", PILA):  # the floor and the reference row: one count, tracing off
+                filas[nombre] = replace(fila, total=total)
+            else:
+                filas[nombre] = replace(fila, sin_traza=total)
+        return list(filas.values())
 
     def importtime(self, nombre: str) -> list[tuple[str, float, float]]:
         """`-X importtime` of one function's cold import: (module, cumulative ms, self ms), largest cumulative first."""
         f = next(f for f in self.funciones if f.nombre == nombre)
-        sonda = replace(self._sonda_build(f, traza=False) or self._sonda_fuente(f), evento=None)  # init only
+        sonda = replace(self._sonda_build(f) or self._sonda_fuente(f), evento=None)  # init only, as deployed
         hecho = sonda.lanzar(self.python, "-X", "importtime")
         filas = []
         for linea in hecho.stderr.splitlines():
@@ -400,14 +475,19 @@ class Instrucciones:
     0.1 % that hash randomisation moves it (`-I` ignores PYTHONHASHSEED)."""
 
     funcion: str
-    total: int | None  # None: that probe failed (`error`)
+    total: int | None  # tracing on, as deployed (the floor and reference row: their only count); None: failed
     vacio: int
     piso: int
     error: str | None = None
+    sin_traza: int | None = None  # the same init with tracing off
 
     @property
     def propias(self) -> int | None:
         return None if self.total is None else self.total - self.vacio
+
+    @property
+    def propias_sin_traza(self) -> int | None:
+        return None if self.sin_traza is None else self.sin_traza - self.vacio
 
     @property
     def razon(self) -> float | None:

@@ -26,7 +26,7 @@ BUILD_ARM = RAIZ / ".aws-sam" / "build"
 SAM = RAIZ / ".tools" / "sam" / "bin" / "sam"
 SELLO = BUILD_X86 / ".entradas"
 LIMITE_LAMBDA = 250 * 2**20  # unzipped, function + layers
-OBJETIVO_CAPA = 20 * 2**20  # issue 9: layer <= 20 MB unzipped
+OBJETIVO_CAPA = 20 * 2**20  # layer <= 20 MB unzipped (bench/README.md)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def tamanos(build: Path = BUILD_ARM) -> Tamanos:
 
 
 def contenido_extra(build: Path = BUILD_ARM) -> dict[str, list[str]]:
-    """Files a function ships beyond its own code (issue 9: no function ships more than its own code)."""
+    """Files a function ships beyond its own code (a function ships nothing more than its own code)."""
     extra: dict[str, list[str]] = {}
     for f in funciones():
         directorio = build / f.logico

@@ -1,12 +1,13 @@
 """`make bench`: cold init, warm latency, DynamoDB requests, package sizes and end-to-end load, each as a
 ratio to a floor measured side by side in the same run. Writes bench/results.md and prints it.
 
-    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,caliente,dynamo,tamano,e2e]
+    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,instrucciones,caliente,...]
+    .venv/bin/python bench/run.py --solo instrucciones --todas   # callgrind counts of every function's init
     .venv/bin/python bench/run.py --solo reportes      # section 6, not in the default run (minutes of loading)
 
-See bench/README.md for how to read the tables. Nothing here asserts timings: the tables say "NO"
-where a target of issue 9 is missed, and the exit status is non-zero only if a Scan was issued or a
-section crashed.
+See bench/README.md for how to read the tables. Nothing here asserts timings: the tables say "NO" where a
+performance target (bench/README.md) is missed, and the exit status is non-zero only if a Scan was issued or
+a section crashed.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from tools import aws_local  # noqa: E402
 RESULTADOS = RAIZ / "bench" / "results.md"
 RESULTADOS_REPORTES = RAIZ / "bench" / "results-reportes.md"  # written by `--solo reportes`
 OBJETIVO_CALIENTE = 1.2
-SECCIONES = ("frio", "caliente", "dynamo", "tamano", "e2e")
+SECCIONES = ("frio", "instrucciones", "caliente", "dynamo", "tamano", "e2e")
 OPCIONALES = ("reportes",)  # only when named in --solo
 
 
@@ -70,26 +71,22 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
     finally:
         local.detener()
     filas = medidor.filas(medidas)
-    avisar("instrucciones (callgrind)")
-    try:
-        cuentas: list[arranque.Instrucciones] | str = medidor.instrucciones()
-    except RuntimeError as exc:  # the timed table above still stands
-        cuentas = f"error: {exc}"
     cuerpo = [
         f"{medidas.rondas} rondas, {args.paralelo} bloques a la vez; piso (import boto3 + cliente DynamoDB) mediana "
-        f"{ms(Resumen.de(medidas.piso).mediana) if medidas.piso else ND} ms. Trazas desactivadas salvo en "
-        "«+Tracer». «razón» en tiempo de reloj (perf_counter), «razón CPU» en tiempo de CPU del proceso "
-        "(process_time, casi inmune a la carga de otros procesos). Código del build x86_64 de `sam build` "
-        "(bytecode unchecked-hash) con -B, como Lambda. «1ª petición»: CPU de la primera solicitud tras el init "
+        f"{ms(Resumen.de(medidas.piso).mediana) if medidas.piso else ND} ms. Trazas activas, como en Lambda "
+        "(POWERTOOLS_TRACE_DISABLED sin definir, parches del SDK de X-Ray, cabecera de traza muestreada); para una "
+        "muestra de funciones, una segunda fila «(sin trazas)» con POWERTOOLS_TRACE_DISABLED=true, como en las "
+        "pruebas y el gateway local. «razón» en tiempo de reloj (perf_counter), «razón CPU» en tiempo de CPU del "
+        "proceso (process_time, casi inmune a la carga de otros procesos). Código del build x86_64 de `sam build` "
+        "(bytecode unchecked-hash) con -B, como Lambda. «+trazas»: lo que las trazas añaden al init (fila con "
+        "trazas menos fila sin trazas, ms de CPU). «1ª petición»: CPU de la primera solicitud tras el init "
         "(events/<función>.json contra un moto propio que empieza vacío y conserva lo que crean las sondas; entre "
-        "paréntesis los códigos HTTP vistos): lo que el init "
-        "no cuenta, para que el trabajo movido del init a la primera solicitud se vea. «+módulos»: módulos "
-        "importados en el init más allá de los del piso; a diferencia del tiempo, es exacto entre ejecuciones. "
-        "«pausa GC»: lo que cambia el init con el recolector de basura en pausa (monitor/recolector.py) frente "
-        f"al mismo init sin pausa, en ms de CPU. «{arranque.PILA}» no es una función: el piso más lo que importa "
-        "la validación de Powertools (Pydantic, sus campos y tipos, params y middleware) tras el `__init__` de "
-        "`monitor` (carga diferida, recolector en pausa) y nada más de Monitor: el mínimo de una función que "
-        "valida.",
+        "paréntesis los códigos HTTP vistos): lo que el init no cuenta, para que el trabajo movido del init a la "
+        "primera solicitud se vea. «+módulos»: módulos importados en el init más allá de los del piso; a "
+        f"diferencia del tiempo, es exacto entre ejecuciones. «{arranque.PILA}» no es una función: el piso más lo "
+        "que importa la validación de Powertools (Pydantic, sus campos y tipos, params y middleware) tras el "
+        "`__init__` de `monitor` (paquetes diferidos, recolector en pausa) y nada más de Monitor: el mínimo de una "
+        "función que valida.",
         "",
         tabla_md(
             [
@@ -100,8 +97,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
                 "razón CPU",
                 "objetivo",
                 "cumple",
-                "+Tracer ms CPU",
-                "pausa GC ms CPU",
+                "+trazas ms CPU",
                 "build/fuente CPU",
                 "1ª petición ms CPU",
                 "+módulos",
@@ -109,16 +105,17 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
             ],
             [_fila_frio(f) for f in filas],
         ),
+        "",
+        _tabla_trucos(medidor.trucos(medidas)),
     ]
-    cuerpo += ["", _tabla_instrucciones(cuentas)]
-    medidas_ok = [f for f in filas if f.init is not None and f.funcion != arranque.PILA]
+    medidas_ok = [f for f in filas if f.init is not None and f.funcion != arranque.PILA and f.traza]
     if medidas_ok:
         lenta = max(medidas_ok, key=lambda f: f.init.mediana if f.init else 0)
         importes = medidor.importtime(lenta.funcion)
         paquetes = arranque.por_paquete(importes)
         cuerpo += [
             "",
-            f"`-X importtime` de la más lenta ({lenta.funcion}), una ejecución. 15 mayores acumulados:",
+            f"`-X importtime` de la más lenta ({lenta.funcion}, con trazas), una ejecución. 15 mayores acumulados:",
             "",
             tabla_md(["módulo", "acumulado ms", "propio ms"], [[m, ms(a), ms(p)] for m, a, p in importes[:15]]),
             "",
@@ -129,6 +126,67 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
     return "\n".join(cuerpo)
 
 
+# Column of the tricks table → trick (monitor.startup.switches), as docs/startup.md names them.
+COLUMNAS_TRUCOS = {
+    "pausa GC": "collector",
+    "diferidos": "deferred_inits",
+    "modelos por ruta": "route_models",
+    "precarga tokens": "preload",
+    "Tracer nulo (sin trazas)": "tracing",
+}
+
+
+def _tabla_trucos(trucos: list[arranque.Truco]) -> str:
+    """What each start-up trick buys, re-measured on every run: one column per trick (docs/startup.md)."""
+    por_clave = {(t.funcion, t.truco): t for t in trucos}
+    filas = []
+    for nombre in arranque.MUESTRA:
+        fila = [nombre]
+        for truco in COLUMNAS_TRUCOS.values():
+            t = por_clave.get((nombre, truco))
+            if nombre not in arranque.TRUCOS[truco]:
+                fila.append("-")
+            elif t is None or t.init_ms is None:
+                fila.append(ND)
+            else:
+                primera = ND if t.primera_ms is None else f"{t.primera_ms:+.0f}"
+                fila.append(f"{t.init_ms:+.0f} / {primera}")
+        filas.append(fila)
+    return "\n".join(
+        [
+            "Lo que compra cada truco de arranque (`monitor/startup/`, docs/startup.md), medido en cada ejecución: "
+            "la misma sonda con todos los trucos menos ese uno apagado (`MONITOR_STARTUP_OFF=<truco>`), en ms de "
+            "CPU (el init normalizado por el piso), «init / 1ª petición»: lo que el truco cambia en cada uno "
+            "(negativo: ahorra). Con trazas, como en Lambda, salvo «Tracer nulo», que solo actúa sin trazas y "
+            "se compara con la fila sin trazas. «-»: el truco no actúa en esa función.",
+            "",
+            tabla_md(["función", *COLUMNAS_TRUCOS], filas),
+        ]
+    )
+
+
+def seccion_instrucciones(args: argparse.Namespace, notas: list[str]) -> str:
+    python = arranque.python_313()
+    build, notas_build = construccion.construir_x86(python)
+    if "frio" not in args.solo:
+        notas.extend(notas_build)
+    aws_local.olvidar_recursos()
+    local = aws_local.iniciar(prefijo=f"bench-instr-{os.getpid()}")
+    try:
+        medidor = arranque.Arranque(python, build, local.entorno())
+        avisar(f"instrucciones (callgrind){' de todas las funciones' if args.todas else ''}")
+        cuentas: list[arranque.Instrucciones] | str = medidor.instrucciones(todas=args.todas)
+    except RuntimeError as exc:
+        cuentas = f"error: {exc}"
+    finally:
+        local.detener()
+    return _tabla_instrucciones(cuentas)
+
+
+def _millones(propias: int | None) -> str:
+    return ND if propias is None else f"{propias / 1e6:,.0f}"
+
+
 def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
     if isinstance(cuentas, str):
         return f"Instrucciones: {cuentas}"
@@ -136,44 +194,52 @@ def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
         return "Instrucciones: n/d (sin valgrind en esta máquina, o sin build x86_64)."
     filas = []
     for c in cuentas:
-        objetivo = "referencia" if c.funcion in ("piso", arranque.PILA) else f"≤ {arranque.objetivo(c.funcion):.1f}×"
+        referencia = c.funcion in ("piso", arranque.PILA)
+        objetivo = "referencia" if referencia else f"≤ {arranque.objetivo(c.funcion):.1f}×"
         if c.propias is None:
-            filas.append([c.funcion, f"error: {(c.error or '?')[:60]}", "", "", objetivo])
+            filas.append([c.funcion, f"error: {(c.error or '?')[:60]}", "", "", "", "", objetivo])
             continue
+        trazas = (
+            "-" if referencia or c.propias_sin_traza is None else f"{(c.propias - c.propias_sin_traza) / 1e6:+,.0f}"
+        )
         filas.append(
             [
                 c.funcion,
-                f"{c.propias / 1e6:,.0f}",
+                _millones(c.propias),
                 f"{(c.propias - (c.piso - c.vacio)) / 1e6:+,.0f}",
                 veces(c.razon),
+                "-" if referencia else _millones(c.propias_sin_traza),
+                trazas,
                 objetivo,
             ]
         )
     return "\n".join(
         [
-            "Instrucciones ejecutadas por el init (callgrind de valgrind, una ejecución por fila, sin la petición), "
-            "descontado un proceso vacío (intérprete y sonda). A diferencia del tiempo, la cifra se repite entre "
-            "ejecuciones (±0.1 %): decide si un cambio mejora el init. No es tiempo: no ve esperas de memoria ni de "
-            "disco, así que el objetivo (de tiempo) se muestra solo como referencia; «cumple» lo juzga la tabla "
-            "de arriba.",
+            "Instrucciones ejecutadas por el init (callgrind de valgrind, una ejecución por celda, sin la petición), "
+            "descontado un proceso vacío (intérprete y sonda), con trazas como en Lambda y, al lado, sin trazas. A "
+            "diferencia del tiempo, la cifra se repite entre ejecuciones (±0.1 %): decide si un cambio mejora el "
+            "init. No es tiempo: no ve esperas de memoria ni de disco, así que el objetivo (de tiempo) se muestra "
+            "solo como referencia; «cumple» lo juzga la tabla de tiempos. `--todas` cuenta todas las funciones.",
             "",
-            tabla_md(["función", "millones", "sobre el piso", "razón", "objetivo de tiempo"], filas),
+            tabla_md(
+                ["función", "millones", "sobre el piso", "razón", "sin trazas", "+trazas", "objetivo de tiempo"],
+                filas,
+            ),
         ]
     )
 
 
 def _fila_frio(f: arranque.FilaArranque) -> list[str]:
     if f.init is None or f.razon is None or f.piso is None:
-        return [f.funcion, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 11]
-    extra = ND if f.traza_extra_ms is None else f"{f.traza_extra_ms:+.0f}"
-    pausa = ND if f.pausa_ms is None else f"{f.pausa_ms:+.0f}"
+        return [f.etiqueta, PENDIENTE if f.error is None else f"error: {f.error[:60]}", *[""] * 10]
+    extra = "-" if not f.traza else ND if f.traza_extra_ms is None else f"{f.traza_extra_ms:+.0f}"
     bytecode = (
         ND
         if f.bytecode is None
         else f"{veces_rango(f.bytecode)} {cumple(f.bytecode.mediana, arranque.OBJETIVO_BYTECODE)}"
     )
     return [
-        f.funcion,
+        f.etiqueta,
         f"{ms(f.init.mediana)} ({rango_ms(f.init)})",
         ms(f.piso.mediana),
         veces_rango(f.razon),
@@ -181,8 +247,7 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         "referencia" if f.objetivo is None else f"≤ {f.objetivo:.1f}×",
         "-" if f.objetivo is None else cumple(f.razon.mediana, f.objetivo),
         extra,
-        pausa,
-        bytecode,
+        bytecode if f.traza else "-",
         ND if f.primera is None else f"{ms(f.primera.mediana)} ({', '.join(map(str, f.estados))})",
         ND if f.modulos_extra is None else f"+{f.modulos_extra}",
         ", ".join(f.cargados) or "-",
@@ -421,7 +486,7 @@ def cabecera(inicio: float) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - one branch per section
     args = argumentos(argv)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     inicio = time.monotonic()
@@ -430,6 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     secciones: dict[str, str] = {}
     if "frio" in args.solo:
         secciones["1. Arranque en frío por función"] = ejecutar("frio", lambda: seccion_frio(args, notas), errores)
+    if "instrucciones" in args.solo:
+        secciones["1b. Instrucciones del init (callgrind)"] = ejecutar(
+            "instrucciones", lambda: seccion_instrucciones(args, notas), errores
+        )
     caliente: Caliente | None = None
     if {"caliente", "dynamo", "e2e"} & set(args.solo):
         avisar("moto y fixtures (a través de los handlers)")
@@ -489,6 +558,7 @@ def argumentos(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--solo", type=lambda t: t.split(","), default=list(SECCIONES), help=",".join(SECCIONES + OPCIONALES)
     )
+    p.add_argument("--todas", action="store_true", help="instrucciones de todas las funciones, no solo de la muestra")
     args = p.parse_args(argv)
     desconocidas = set(args.solo) - set(SECCIONES) - set(OPCIONALES)
     if desconocidas:
