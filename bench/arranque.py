@@ -498,7 +498,7 @@ def contar_instrucciones(valgrind: str, python: str, sonda: Sonda) -> int | str:
     """Runs the probe under valgrind's callgrind (about 50 times slower): its instruction count, or the error."""
     callgrind = (valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null")
     try:
-        hecho = sonda.lanzar(python, delante=callgrind, timeout=600)
+        hecho = sonda.lanzar(python, delante=callgrind, timeout=1800)  # a loaded machine slows callgrind a lot
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{type(exc).__name__}: {exc}"
     encontrado = re.search(r"Collected : (\d+)", hecho.stderr)
