@@ -149,8 +149,12 @@ class Sonda:
             timeout=timeout,
         )
 
-    def medir(self, python: str) -> dict[str, object]:
-        hecho = self.lanzar(python)
+    def medir(self, python: str, timeout: float = 300) -> dict[str, object]:
+        """One timed run; a probe that fails or outlasts `timeout` (a loaded machine) is a RuntimeError."""
+        try:
+            hecho = self.lanzar(python, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"la sonda tardó más de {timeout:.0f} s") from None
         if hecho.returncode != 0:
             ultima = (hecho.stderr.strip().splitlines() or ["?"])[-1]
             raise RuntimeError(f"la sonda falló: {ultima}")
@@ -282,7 +286,7 @@ class Arranque:
         """One untimed run of each source probe fills the bytecode cache ('warm __pycache__')."""
         for _, variante, sonda in tareas:
             if variante == "fuente":
-                sonda.medir(self.python)
+                sonda.medir(self.python, timeout=900)  # compiles the layer and its packages from source
 
     def medir(self, rondas: int, minimo: int, presupuesto_s: float, paralelo: int = 1) -> Medidas:
         """Rounds of shuffled blocks (one floor + BLOQUE function probes each), `paralelo` blocks at a time.
