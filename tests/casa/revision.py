@@ -130,8 +130,16 @@ def _area(nombre: str) -> str | None:
 
 
 def negocios(capa: Path) -> set[str]:
-    """The business packages: every sub-package of monitor/ but core and startup."""
-    return {p.parent.name for p in (capa / PAQUETE).glob("*/__init__.py")} - set(SIN_NEGOCIO)
+    """The business packages: every folder of monitor/ with Python modules, but core and startup."""
+    return {p.parent.name for p in (capa / PAQUETE).glob("*/*.py")} - set(SIN_NEGOCIO)
+
+
+def sin_init(capa: Path) -> list[str]:
+    return [
+        f"{carpeta.as_posix()} no tiene __init__.py: cada paquete tiene el suyo, vacío"
+        for carpeta in sorted({p.parent for p in (capa / PAQUETE).glob("*/*.py")})
+        if not (carpeta / "__init__.py").is_file()
+    ]
 
 
 def ciclos(modulos: Mapping[str, Modulo]) -> list[str]:
@@ -226,6 +234,7 @@ def revisar(capa: Path, funciones: Path) -> list[str]:
         *ciclos(modulos),
         *infraestructura(modulos, areas),
         *inits(modulos),
+        *sin_init(capa),
         *prefijos(funciones, areas),
         *http_directo(modulos),
         *anotaciones(modulos),

@@ -187,3 +187,11 @@ def test_postponed_annotations_are_fine_where_no_model_is_defined(tmp_path: Path
     )
 
     assert revision.revisar(*_arbol(tmp_path, {"capa/monitor/expedientes/servicio.py": texto})) == []
+
+
+def test_a_package_folder_without_init_fails(tmp_path: Path) -> None:
+    arbol = _arbol(tmp_path, {"capa/monitor/reportes/ciclo.py": "from monitor.core import table\n"})
+
+    assert revision.revisar(*arbol) == [
+        f"{(tmp_path / 'capa/monitor/reportes').as_posix()} no tiene __init__.py: cada paquete tiene el suyo, vacío"
+    ]

@@ -14,7 +14,7 @@ from botocore.awsrequest import AWSResponse
 
 from monitor.core import keys, table
 from monitor.core.settings import settings
-from tests.handlers.test_expedientes_put import FECHA_Z, en_paralelo, evento, nuevo
+from tests.apoyo.expedientes import FECHA_Z, en_paralelo, evento, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
 RUTA = "/api/expedientes/{no_siniestro}/levantamiento"

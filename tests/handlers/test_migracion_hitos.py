@@ -24,8 +24,8 @@ from monitor.core import dates, jsoncodec, keys, table
 from monitor.core.settings import settings
 from monitor.reportes import agregados, migracion
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
-from tests.handlers.test_service_orders_apoyo import crear_cliente, orden
+from tests.apoyo.llamantes import Llamante
+from tests.apoyo.ordenes import crear_cliente, orden
 from tools import migrar_hitos, plantilla
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")

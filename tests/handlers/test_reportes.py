@@ -33,8 +33,8 @@ from monitor.core import dates, jsoncodec, table
 from monitor.core.settings import settings
 from monitor.reportes import ciclo, produccion
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
-from tests.handlers.test_service_orders_apoyo import crear_cliente, orden
+from tests.apoyo.llamantes import Llamante
+from tests.apoyo.ordenes import crear_cliente, orden
 from tools import plantilla
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
@@ -377,7 +377,7 @@ def _numeros(valor: Any) -> Any:
 
 
 def pedir(nombre: str, ruta: str, llamante: Llamante, query: dict[str, str] | None = None) -> tuple[int, Any]:
-    from tests.conftest import _modulos
+    from tests.apoyo.aws import _modulos
     from tools import eventos, funciones
 
     if nombre not in _modulos:
