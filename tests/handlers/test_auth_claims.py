@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from monitor.core.settings import settings
-from tests.handlers.test_auth_authorizer import _claims, _efecto, _firmar
+from tests.handlers.test_autorizador import _claims, _efecto, _firmar
 from tools import eventos, funciones
 
 AHORA = int(time.time())

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.handlers.test_expedientes_put import RUTA, nuevo, put
-from tests.handlers.test_service_orders_apoyo import ClienteIntegracion, crear_cliente, orden_guardada, recibir
-from tests.handlers.test_service_orders_cancel import CANCELADA, cancelar
+from tests.apoyo.expedientes import RUTA, nuevo, put
+from tests.apoyo.ordenes import ClienteIntegracion, crear_cliente, orden_guardada, recibir
+from tests.handlers.test_ordenes_cancelacion import CANCELADA, cancelar
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

@@ -11,7 +11,7 @@ import pytest
 from monitor.core import keys, table
 from monitor.usuarios import administradores
 from monitor.usuarios.campos import Rol
-from tests.conftest import Llamante
+from tests.apoyo.llamantes import Llamante
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
