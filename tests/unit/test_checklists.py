@@ -17,6 +17,7 @@ from monitor.core.errors import Conflicto
 from monitor.expedientes import estados
 from monitor.expedientes.campos import Estado
 from monitor.usuarios.campos import Rol
+from tools import openapi_local, plantilla
 
 CAPA = Path(__file__).resolve().parents[2] / "layers" / "common" / "monitor" / "checklists"
 
@@ -110,3 +111,24 @@ def test_salida_names_what_the_checklist_lacks(checklist: dict[str, Any] | None,
 def test_the_checklist_is_not_asked_for_other_transitions() -> None:
     assert estados.validar_transicion(dict(LISTO), Estado.RESTAURACION, Rol.OPERADOR) == Estado.PENDIENTE_DE_SALIDA
     assert estados.validar_transicion(dict(LISTO), Estado.SALIDA, Rol.OPERADOR, APROBADO) == Estado.PENDIENTE_DE_SALIDA
+
+
+# ---- the OpenAPI document
+def test_the_document_describes_the_checklist_routes_and_the_salida_refusal() -> None:
+    documento = openapi_local.documento(plantilla.rutas())
+    rutas, componentes = documento["paths"], documento["components"]["schemas"]
+
+    put = rutas["/api/expedientes/{no_siniestro}/checklist"]["put"]
+    assert put["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Checklist"
+    }
+    assert {"200", "400", "404", "409", "412"} <= set(put["responses"])
+    assert {"get", "put", "delete"} == set(rutas["/api/expedientes/{no_siniestro}/checklist"])
+    assert "/api/checklist/catalogo" in rutas
+    # the answer's points and the request's points are different components
+    assert componentes["Checklist"]["properties"]["items"]["items"] == {"$ref": "#/components/schemas/PuntoConValor"}
+    assert "valor" in componentes["PuntoChecklist"]["required"]
+    assert componentes["CambiosChecklist"]["properties"]["hora"]["anyOf"][0]["pattern"] == r"^([01]\d|2[0-3]):[0-5]\d$"
+    salida = rutas["/api/expedientes/{no_siniestro}/estado"]["patch"]["responses"]["409"]
+    assert {"$ref": "#/components/schemas/ErrorSalida"} in salida["content"]["application/json"]["schema"]["anyOf"]
+    assert componentes["DetalleExpediente"]["properties"]["checklist"]

@@ -61,7 +61,12 @@ Corto = Annotated[
 Largo = Annotated[
     str, StringConstraints(strip_whitespace=True, strict=True, max_length=MAX_LARGO), AfterValidator(_vacio_es_nulo)
 ]
-Hora = Annotated[str, BeforeValidator(_hora), StringConstraints(strict=True)]
+Hora = Annotated[
+    str,
+    BeforeValidator(_hora),
+    StringConstraints(strict=True),
+    WithJsonSchema({"type": "string", "pattern": _HORA.pattern}),
+]
 Monto = Annotated[
     Decimal,
     BeforeValidator(_solo_numero),

@@ -26,7 +26,7 @@ class Catalogo(Respuesta):
     sistemas: list[SistemaCatalogo]
 
 
-class PuntoChecklist(Respuesta):
+class PuntoConValor(Respuesta):
     sistema: str
     nombre_item: str
     valor: Literal["OK", "RE", "MA", "NA"] | None
@@ -59,11 +59,10 @@ class Checklist(Respuesta):
     nombre_quien_recibe: str | None = None
     firma_quien_recibe: str | None = None
     observaciones_adicionales: str | None = None
-    items: list[PuntoChecklist] = Field(description="Los 122 puntos del catálogo, en su orden")
+    items: list[PuntoConValor] = Field(description="Los 122 puntos del catálogo, en su orden")
     resumen: ResumenPuntos
     version: int
     creado_por: Persona | None
     creado_en: str
     actualizado_por: Persona | None
     actualizado_en: str
-
