@@ -4,12 +4,13 @@ audit, concurrency and DynamoDB requests per call. The Salida gate is in test_ch
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from monitor.core import jsoncodec, keys, table
 from tests.handlers.test_expedientes_put import FECHA_Z, RUTA, auditorias, en_paralelo, evento, nuevo
@@ -581,3 +582,60 @@ def test_each_event_is_answered_with_json_and_no_server_error(nombre: str) -> No
     assert json.loads(respuesta["body"])
     if nombre == "checklists_catalogo":
         assert respuesta["statusCode"] == 200
+
+
+class _Crudo:
+    def __init__(self, cuerpo: bytes) -> None:
+        self.cuerpo = cuerpo
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.cuerpo
+
+
+class ConflictoUnaVez:
+    """Once armed, DynamoDB answers the next TransactWriteItems with TransactionConflict (another transaction
+    on the same item, which moto never produces)."""
+
+    def __init__(self) -> None:
+        self.armado = False
+        self.enviados = 0
+
+    def responder(self, request: Any, **_: Any) -> AWSResponse | None:
+        if not self.armado or not request.headers.get("X-Amz-Target", b"").endswith(b"TransactWriteItems"):
+            return None
+        self.armado = False
+        self.enviados += 1
+        cuerpo = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "message": "Transaction cancelled",
+                "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}, {"Code": "None"}],
+            }
+        ).encode()
+        return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.0"}, _Crudo(cuerpo))
+
+
+@pytest.fixture
+def conflicto() -> Iterator[ConflictoUnaVez]:
+    table.cliente.cache_clear()  # a client of its own, hooked only for this test
+    inyector = ConflictoUnaVez()
+    eventos = table.cliente().meta.events
+    eventos.register("before-send.dynamodb", inyector.responder, unique_id="checklist-conflicto")
+    yield inyector
+    eventos.unregister("before-send.dynamodb", unique_id="checklist-conflicto")
+    table.cliente.cache_clear()
+
+
+def test_a_transaction_conflict_is_read_again_and_retried_not_a_503(
+    invocar: Invocar, operador: Any, siniestro: Callable[[], str], conflicto: ConflictoUnaVez
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    conflicto.armado = True
+
+    r = poner(invocar, operador, no, {"items": [{**PUNTO, "valor": "NA"}]})
+
+    assert conflicto.enviados == 1
+    assert r["statusCode"] == 201, r["json"]
+    assert valores(r["json"])[(PUNTO["sistema"], PUNTO["nombre_item"])] == "NA"
+    assert len(auditorias_checklist(no)) == 1

@@ -25,6 +25,7 @@ from monitor.core.errors import (
     ServicioNoDisponible,
     SolicitudInvalida,
     TransaccionCancelada,
+    TransaccionEnConflicto,
 )
 from monitor.core.observability import logger
 from monitor.core.table import entero
@@ -48,8 +49,7 @@ def no_encontrado() -> NoEncontrado:
     return NoEncontrado(NO_ENCONTRADO)
 
 
-def etag(item: dict[str, Any]) -> str:
-    return f'"{int(item["version"])}"'
+etag = expedientes.etag  # the same rule as the expediente's: its version, quoted
 
 
 def _persona(valor: Any) -> dict[str, Any] | None:
@@ -246,11 +246,14 @@ def guardar(
         except TransaccionCancelada as exc:
             if (rechazo := _rechazo(exc)) is not None:
                 raise rechazo from None
-            if exc.fallo("checklist"):
-                logger.info("Checklist en conflicto, se reintenta", extra={"no_siniestro": no_siniestro})
-                _espera(intento)
-                continue
-            raise
+            if not exc.fallo("checklist"):
+                raise
+            logger.info("Checklist en conflicto, se reintenta", extra={"no_siniestro": no_siniestro})
+            _espera(intento)
+            continue
+        except TransaccionEnConflicto:
+            _espera(intento)  # another writer's transaction on the same item: nothing written, read again
+            continue
         logger.info(
             "Checklist guardado",
             extra={
@@ -305,10 +308,13 @@ def eliminar(no_siniestro: str, principal: Principal, *, si_coincide: str | None
         except TransaccionCancelada as exc:
             if (rechazo := _rechazo(exc)) is not None:
                 raise rechazo from None
-            if exc.fallo("checklist"):
-                _espera(intento)
-                continue
-            raise
+            if not exc.fallo("checklist"):
+                raise
+            _espera(intento)
+            continue
+        except TransaccionEnConflicto:
+            _espera(intento)
+            continue
         logger.info("Checklist eliminado", extra={"no_siniestro": no_siniestro, "version": int(actual["version"])})
         return
     raise ServicioNoDisponible(expedientes.MUY_SOLICITADO)
