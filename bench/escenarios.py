@@ -601,8 +601,9 @@ class Pisos:
         return piso
 
     def salida(self, no: str) -> Callable[[int], None]:
-        """Into Salida: BatchGetItem (consistent: expediente + checklist) + TransactWrite (state + history +
-        ConditionCheck on the checklist); back (reopen): GetItem + TransactWrite (state + history)."""
+        """Into Salida: BatchGetItem (consistent: expediente + checklist) + TransactWrite (state + history + unit
+        counters + ConditionCheck on the checklist); back (reopen): GetItem + TransactWrite (state + history +
+        unit counters)."""
         expediente = self._clave(f"EXP#{no}", "EXP")
         checklist = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
         estado = ["Pendiente_de_salida"]
@@ -654,6 +655,17 @@ class Pisos:
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
+            ]
+            pasos += [  # the unit counters the transition moves (monitor.reportes.agregados.contar)
+                {
+                    "Update": {
+                        "TableName": self.t,
+                        "Key": {k: {"S": v} for k, v in keys.unidades(estado_contado, 1, n).items()},
+                        "UpdateExpression": "ADD unidades :n",
+                        "ExpressionAttributeValues": {":n": {"N": delta}},
+                    }
+                }
+                for n, (estado_contado, delta) in enumerate(((actual, "-1"), (nuevo, "1")))
             ]
             if nuevo == "Salida":
                 pasos.append(
