@@ -53,6 +53,10 @@ CONTADAS = (
     "levantamientos_put",
     "levantamientos_conceptos_create",
     "levantamientos_conceptos_update",
+    "checklists_catalogo",
+    "checklists_get",
+    "checklists_put",
+    "checklists_delete",
 )
 # Each start-up trick (monitor.startup.switches) switched off in turn, for the functions where it acts: what it
 # buys is the difference with the same probe with every trick on. `tracing` acts only where tracing is off, so

@@ -21,6 +21,9 @@ PRESUPUESTO = {
     "GET levantamiento": 1,  # BatchGet header + line items
     "PUT levantamiento": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, audit)
     "POST concepto": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, line items, audit)
+    "GET checklist": 1,  # GetItem EXP#no/EXP#CHECKLIST
+    "PUT checklist": 2,  # GetItem (consistent) + TransactWrite (check expediente + update + audit)
+    "PATCH Salida": 2,  # BatchGet expediente+checklist (GetItem on the way back) + TransactWrite
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)

@@ -55,6 +55,17 @@ CUERPO_EXPEDIENTE = {
 LIMITE_LISTA = 10
 EXPEDIENTES_LISTA = 20
 LOTE = 25  # calls between clean-ups
+CHECKLIST = ("CHKH", "CHKP", "SALH", "SALP")  # expedientes of the checklist scenarios (handler H, floor P)
+RUTA_CHECKLIST = "/api/expedientes/{no_siniestro}/checklist"
+CHECKLIST_APROBADO = {
+    "fecha_inspeccion": "2024-04-01",
+    "hora": "16:45",
+    "inspeccionado_por": "Carlos Pérez",
+    "aprobada": True,
+    "deducible": 2500.75,
+    "fecha_entrega": "2024-04-02",
+    "nombre_quien_recibe": "Juan García",
+}
 
 
 def orden_servicio(sid: int, no_siniestro: str) -> dict[str, Any]:
@@ -518,6 +529,161 @@ class Pisos:
 
         return self._leer_y_escribir(no, escribir, contadores)
 
+    def checklist(self, no: str) -> Callable[[int], None]:
+        clave = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
+        return lambda _i: self.c.get_item(TableName=self.t, Key=clave)
+
+    def poner_checklist(self, no: str, sistema: str, nombre_item: str) -> Callable[[int], None]:
+        """GetItem (consistent) + TransactWrite: ConditionCheck expediente, Update of the points map and summary
+        on the version read, Put audit (monitor.checklists.servicio.guardar)."""
+        clave = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
+        expediente = self._clave(f"EXP#{no}", "EXP")
+
+        def piso(i: int) -> None:
+            leido = self.c.get_item(TableName=self.t, Key=clave, ConsistentRead=True)["Item"]
+            version = int(leido["version"]["N"])
+            valor = "RE" if i % 2 == 0 else "OK"
+            puntos = leido["puntos"]
+            anterior = puntos["M"][sistema]["M"][nombre_item]["S"]
+            puntos["M"][sistema]["M"][nombre_item] = {"S": valor}
+            momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+            quien = {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}}
+            cambio = {
+                "campo": {"S": f"items.{sistema}.{nombre_item}"},
+                "anterior": {"S": anterior},
+                "nuevo": {"S": valor},
+            }
+            self.c.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.t,
+                            "Key": expediente,
+                            "ConditionExpression": "attribute_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self.t,
+                            "Key": clave,
+                            "UpdateExpression": "SET puntos = :p, resumen = :r, #version = :v, actualizado_por = :q, "
+                            "actualizado_en = :m",
+                            "ConditionExpression": "#version = :leida",
+                            "ExpressionAttributeNames": {"#version": "version"},
+                            "ExpressionAttributeValues": {
+                                ":p": puntos,
+                                ":r": leido["resumen"],
+                                ":v": {"N": str(version + 1)},
+                                ":q": quien,
+                                ":m": {"S": momento},
+                                ":leida": {"N": str(version)},
+                            },
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.t,
+                            "Item": {
+                                **self._clave(f"EXP#{no}", f"AUD#{momento}#{uuid.uuid4().hex[:8]}"),
+                                "tipo": {"S": "auditoria"},
+                                "recurso": {"S": "checklist"},
+                                "fecha": {"S": momento},
+                                "usuario": quien,
+                                "version": {"N": str(version + 1)},
+                                "cambios": {"L": [{"M": cambio}]},
+                            },
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+
+        return piso
+
+    def salida(self, no: str) -> Callable[[int], None]:
+        """Into Salida: BatchGetItem (consistent: expediente + checklist) + TransactWrite (state + history + unit
+        counters + ConditionCheck on the checklist); back (reopen): GetItem + TransactWrite (state + history +
+        unit counters)."""
+        expediente = self._clave(f"EXP#{no}", "EXP")
+        checklist = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
+        estado = ["Pendiente_de_salida"]
+
+        def piso(i: int) -> None:
+            actual = estado[0]
+            nuevo = "Salida" if actual == "Pendiente_de_salida" else "Pendiente_de_salida"
+            if nuevo == "Salida":
+                leidos = self.c.batch_get_item(
+                    RequestItems={self.t: {"Keys": [expediente, checklist], "ConsistentRead": True}}
+                )["Responses"][self.t]
+                leido = next(item for item in leidos if item["SK"]["S"] == "EXP")
+            else:
+                leido = self.c.get_item(TableName=self.t, Key=expediente, ConsistentRead=True)["Item"]
+            version = int(leido["version"]["N"])
+            momento = f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z"
+            indice = keys.listas_expediente(no, leido.get("fecha_ingreso", {}).get("S"), nuevo, 1)
+            pasos: list[dict[str, Any]] = [
+                {
+                    "Update": {
+                        "TableName": self.t,
+                        "Key": expediente,
+                        "UpdateExpression": "SET estado = :nuevo, #version = :version, actualizado_en = :momento, "
+                        "GSI2PK = :gsi2pk, GSI2SK = :gsi2sk",
+                        "ConditionExpression": "estado = :actual AND #version = :leida",
+                        "ExpressionAttributeNames": {"#version": "version"},
+                        "ExpressionAttributeValues": {
+                            ":nuevo": {"S": nuevo},
+                            ":version": {"N": str(version + 1)},
+                            ":momento": {"S": momento},
+                            ":gsi2pk": {"S": indice["GSI2PK"]},
+                            ":gsi2sk": {"S": indice["GSI2SK"]},
+                            ":actual": {"S": actual},
+                            ":leida": {"N": str(version)},
+                        },
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": self.t,
+                        "Item": {
+                            **self._clave(f"EXP#{no}", f"HIST#{momento}#{uuid.uuid4().hex[:8]}"),
+                            "tipo": {"S": "historial"},
+                            "estado_anterior": {"S": actual},
+                            "estado_nuevo": {"S": nuevo},
+                            "fecha_cambio": {"S": momento},
+                            "cambiado_por": {"M": {"id": {"N": "1"}, "username": {"S": "bench"}}},
+                        },
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+            pasos += [  # the unit counters the transition moves (monitor.reportes.agregados.contar)
+                {
+                    "Update": {
+                        "TableName": self.t,
+                        "Key": {k: {"S": v} for k, v in keys.unidades(estado_contado, 1, n).items()},
+                        "UpdateExpression": "ADD unidades :n",
+                        "ExpressionAttributeValues": {":n": {"N": delta}},
+                    }
+                }
+                for n, (estado_contado, delta) in enumerate(((actual, "-1"), (nuevo, "1")))
+            ]
+            if nuevo == "Salida":
+                pasos.append(
+                    {
+                        "ConditionCheck": {
+                            "TableName": self.t,
+                            "Key": checklist,
+                            "ConditionExpression": "aprobada = :si AND attribute_exists(fecha_entrega) "
+                            "AND attribute_exists(nombre_quien_recibe)",
+                            "ExpressionAttributeValues": {":si": {"BOOL": True}},
+                        }
+                    }
+                )
+            self.c.transact_write_items(TransactItems=pasos)
+            estado[0] = nuevo
+
+        return piso
+
     def recepcion(self, cliente: Integracion, no: str) -> Callable[[int], None]:
         """BatchGet (client + order) + counter + TransactWrite (order + number + link), as the data model says."""
         plantilla = json.loads(json.dumps(orden_servicio(1, no)), parse_float=Decimal)
@@ -767,6 +933,9 @@ def _pendientes(motivo: str) -> list[Grupo]:
         ("PATCH estado", "expedientes_estado"),
         ("POST /serviceOrders", "ordenes_receive"),
         ("cancel", "ordenes_cancel"),
+        ("GET checklist", "checklists_get"),
+        ("PUT checklist", "checklists_put"),
+        ("PATCH Salida", "expedientes_estado"),
     )
     return [Grupo([Escenario(n, f, lambda _i: {}, set(), lambda _i: None, pendiente=motivo)]) for n, f in nombres]
 
@@ -790,12 +959,14 @@ def grupos(banco: Banco) -> list[Grupo]:
         *_grupos_expedientes(banco, op, nos, pisos, limpieza),
         _grupo_ordenes(banco, cliente, nos, pisos, limpieza),
         *_grupos_levantamientos(banco, op, pisos, limpieza),
+        *_grupos_checklist(banco, op, nos, pisos, limpieza),
     ]
 
 
 def _fixtures(banco: Banco, op: Personal, cliente: Integracion) -> dict[str, str]:
     """One expediente per scenario side (handler H, floor P), plus enough for a full list page."""
-    nos = {clave: banco.siniestro(clave) for clave in ("DET", "PUTH", "PUTP", "ESTH", "ESTP", "OSH", "OSP")}
+    claves = ("DET", "PUTH", "PUTP", "ESTH", "ESTP", "OSH", "OSP", *CHECKLIST)
+    nos = {clave: banco.siniestro(clave) for clave in claves}
     for no in nos.values():
         crear_expediente(banco, op, no)
     for _ in range(EXPEDIENTES_LISTA - len(nos)):
@@ -806,7 +977,31 @@ def _fixtures(banco: Banco, op: Personal, cliente: Integracion) -> dict[str, str
         cambiar_estado(banco, op, nos["DET"], "Ingreso")
     if existe("ordenes_receive"):
         banco.llamar("ordenes_receive", evento_orden(banco, cliente, banco.nuevo_id(), nos["DET"]), {201})
+    if existe("checklists_put") and existe("expedientes_estado"):
+        _fixtures_checklist(banco, op, nos)
     return nos
+
+
+def _fixtures_checklist(banco: Banco, op: Personal, nos: dict[str, str]) -> None:
+    """Full checklists (122 points, approved) for the checklist scenarios; the Salida pair one step before Salida."""
+    from monitor.checklists import catalogo
+
+    cuerpo = {
+        **CHECKLIST_APROBADO,
+        "items": [{"sistema": s, "nombre_item": n, "valor": "OK"} for s, n in catalogo.puntos()],
+    }
+    for clave in ("SALH", "SALP"):
+        ruta = {"no_siniestro": nos[clave]}
+        listo = {"unidad_terminada": "2024-04-01", "doc_finiquito": True}
+        evento = banco.evento("PUT", "/api/expedientes/{no_siniestro}", ruta=ruta, cuerpo=listo, llamante=op.contexto)
+        banco.llamar("expedientes_update", evento, {200})
+        cambiar_estado(banco, op, nos[clave], "Restauracion")
+        cambiar_estado(banco, op, nos[clave], "Pendiente_de_salida")
+    for clave in CHECKLIST:
+        evento = banco.evento(
+            "PUT", RUTA_CHECKLIST, ruta={"no_siniestro": nos[clave]}, cuerpo=cuerpo, llamante=op.contexto
+        )
+        banco.llamar("checklists_put", evento, {201})
 
 
 def _grupos_expedientes(
@@ -952,6 +1147,55 @@ def _grupos_levantamientos(banco: Banco, op: Personal, pisos: Pisos, limpieza: L
                 )
             ],
             limpiar("CONH", "CONP", reiniciar=True),
+        ),
+    ]
+
+
+def _grupos_checklist(banco: Banco, op: Personal, nos: dict[str, str], pisos: Pisos, limpieza: Limpieza) -> list[Grupo]:
+    """GET and PUT of a full checklist (one point changes per PUT), and the transition into Salida and back
+    (an administrator reopens it), which reads the checklist with the expediente and checks it in its transaction."""
+    from monitor.checklists import catalogo
+
+    sistema, nombre_item = catalogo.puntos()[0]
+    lectura = banco.evento("GET", RUTA_CHECKLIST, ruta={"no_siniestro": nos["CHKH"]}, llamante=op.contexto)
+    valores = itertools.cycle(["RE", "OK"])  # the fixture holds OK: every call changes the point
+    destinos = itertools.cycle(["Salida", "Pendiente_de_salida"])
+    administrador = {**op.contexto, "rol": "Administrador"}  # only an administrator reopens Salida
+
+    def evento_put(_i: int) -> Evento:
+        cuerpo = {"items": [{"sistema": sistema, "nombre_item": nombre_item, "valor": next(valores)}]}
+        ruta = {"no_siniestro": nos["CHKH"]}
+        return banco.evento("PUT", RUTA_CHECKLIST, ruta=ruta, cuerpo=cuerpo, llamante=op.contexto)
+
+    def evento_salida(_i: int) -> Evento:
+        ruta = {"no_siniestro": nos["SALH"]}
+        recurso = "/api/expedientes/{no_siniestro}/estado"
+        return banco.evento("PATCH", recurso, ruta=ruta, cuerpo={"estado": next(destinos)}, llamante=administrador)
+
+    def limpiar(prefijo: str, *claves: str) -> Callable[[], None]:
+        def borrar() -> None:
+            for clave in claves:
+                limpieza.coleccion(nos[clave], prefijo)
+
+        return borrar
+
+    return [
+        Grupo([Escenario("GET checklist", "checklists_get", lambda _i: lectura, {200}, pisos.checklist(nos["CHKP"]))]),
+        Grupo(
+            [
+                Escenario(
+                    "PUT checklist",
+                    "checklists_put",
+                    evento_put,
+                    {200},
+                    pisos.poner_checklist(nos["CHKP"], sistema, nombre_item),
+                )
+            ],
+            limpiar("AUD#", "CHKH", "CHKP"),
+        ),
+        Grupo(
+            [Escenario("PATCH Salida", "expedientes_estado", evento_salida, {200}, pisos.salida(nos["SALP"]))],
+            limpiar("HIST#", "SALH", "SALP"),
         ),
     ]
 

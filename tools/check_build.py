@@ -13,11 +13,17 @@ sys.path.insert(0, str(RAIZ))
 from tools import plantilla  # noqa: E402
 
 BUILD = RAIZ / ".aws-sam" / "build"
+PAQUETE = RAIZ / "layers" / "common" / "monitor"
 MAQUINA_ELF = {"arm64": 0xB7, "x86_64": 0x3E}
 LIMITE_CAPA = 20 * 1024 * 1024
 LIMITE_LAMBDA = 250 * 1024 * 1024
 PROHIBIDOS_EN_CAPA = {"boto3", "botocore", "s3transfer", "pytest", "moto", "_pytest", "mypy", "ruff", "cryptography"}
 PERMITIDOS_EN_FUNCION = {"app.py", "__pycache__"}
+
+
+def datos_del_paquete() -> list[Path]:
+    """Files the package reads at run time besides its code (the checklist's catalog, ...)."""
+    return sorted(f for f in PAQUETE.rglob("*") if f.is_file() and f.suffix not in {".py", ".pyc"})
 
 
 def tamano(ruta: Path) -> int:
@@ -47,6 +53,10 @@ def revisar(arquitectura: str) -> list[str]:
         errores.append(f"La capa incluye {prohibido}, que no debe enviarse")
     if not (capa / "monitor" / "__init__.py").is_file():
         errores.append("La capa no incluye el paquete monitor")
+    for dato in datos_del_paquete():
+        enviado = capa / "monitor" / dato.relative_to(PAQUETE)
+        if not enviado.is_file() or enviado.read_bytes() != dato.read_bytes():
+            errores.append(f"La capa no incluye {dato.relative_to(RAIZ)} tal cual (lo carga en ejecución)")
     fuentes = list((capa / "monitor").rglob("*.py"))
     compilados = list((capa / "monitor").rglob("__pycache__/*.cpython-313.pyc"))
     if len(compilados) < len(fuentes):

@@ -24,7 +24,10 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
         400: documentar("ErrorValidacion", "Estado desconocido"),
         403: documentar("Error", "Rol sin acceso, o reabrir Salida sin ser administrador"),
         404: documentar("Error", "Expediente no encontrado"),
-        409: documentar("Error", "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
+        409: documentar(
+            ("Error", "expedientes.ErrorSalida"),
+            "Mismo estado, salto no permitido, o requisitos de Salida faltantes (en palabras y en `faltantes`)",
+        ),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:

@@ -171,6 +171,7 @@ def test_functions_without_validation_never_import_pydantic(resolvers: dict[str,
 CUERPOS = {
     "aseguradoras_create": "AseguradoraNueva",
     "auth_login": "Credenciales",
+    "checklists_put": "CambiosChecklist",
     "auth_password": "CambioPassword",
     "expedientes_comentarios_create": "ComentarioNuevo",
     "evidencias_create": "EvidenciaNueva",

@@ -140,6 +140,8 @@ def test_workflow_audit_comments_and_delete_over_http(
     for estado in ("Restauracion", "Pendiente_de_salida"):
         r = api.request("PATCH", ruta + "/estado", token=operador_http.token, json={"estado": estado})
         assert r.status_code == 200, r.text
+    aprobado = {"aprobada": True, "fecha_entrega": "2024-04-02", "nombre_quien_recibe": "Juan García"}
+    assert api.request("PUT", ruta + "/checklist", token=operador_http.token, json=aprobado).status_code == 201
     falta = api.request("PATCH", ruta + "/estado", token=operador_http.token, json={"estado": "Salida"})
     api.request("PUT", ruta, token=operador_http.token, json={"doc_finiquito": True})
     salida = api.request("PATCH", ruta + "/estado", token=operador_http.token, json={"estado": "Salida"})
@@ -155,7 +157,7 @@ def test_workflow_audit_comments_and_delete_over_http(
     despues = api.request("GET", ruta, token=operador_http.token)
 
     assert falta.status_code == 409
-    assert falta.json() == {"error": "No se puede pasar a Salida: falta doc_finiquito"}
+    assert falta.json() == {"error": "No se puede pasar a Salida: falta doc_finiquito", "faltantes": ["doc_finiquito"]}
     assert salida.status_code == 200
     assert [h["estado_nuevo"] for h in historial.json()["items"]] == [
         "Salida",
@@ -163,7 +165,10 @@ def test_workflow_audit_comments_and_delete_over_http(
         "Restauracion",
         "Ingreso",
     ]
-    assert [a["cambios"][0]["campo"] for a in auditoria.json()["items"]] == ["doc_finiquito", "unidad_terminada"]
+    assert [a["cambios"][0]["campo"] for a in auditoria.json()["items"] if a["recurso"] == "expediente"] == [
+        "doc_finiquito",
+        "unidad_terminada",
+    ]
     assert comentario.status_code == 201
     assert [c["texto"] for c in comentarios.json()["items"]] == ["Listo"]
     assert detalle.json()["estado"] == "Salida"

@@ -67,7 +67,7 @@ def test_the_same_claims_well_typed_and_within_the_lifetime_are_allowed(
 def test_a_client_token_may_not_live_as_long_as_a_staff_one(
     autorizador: Callable[..., dict[str, Any]],
 ) -> None:
-    from tests.handlers.test_service_orders_apoyo import crear_cliente
+    from tests.apoyo.ordenes import crear_cliente
 
     cliente = crear_cliente(id_aseguradora=2)
     base = {**_claims(cliente.llamante), "id_aseguradora": 2}

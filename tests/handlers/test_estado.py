@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from monitor.core import keys, table
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.expedientes import RUTA, en_paralelo, evento, meta, nuevo
 
 Invocar = Callable[..., dict[str, Any]]
@@ -70,6 +71,7 @@ def test_the_whole_workflow_forward_and_one_step_back(
     nuevo(invocar, operador, no, id_aseguradora=2, **LISTO_PARA_SALIR)
 
     llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida", "Restauracion", "Pendiente_de_salida")
+    aprobar_checklist(invocar, tecnico, no)
     llevar_a(invocar, operador, no, "Salida")
     r = invocar("expedientes_historial", "GET", RUTA_HISTORIAL, llamante=tecnico, ruta_params={"no_siniestro": no})
 
@@ -146,11 +148,12 @@ def test_entering_salida_names_what_is_missing(
     no = siniestro()
     nuevo(invocar, operador, no, **campos)
     llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida")
+    aprobar_checklist(invocar, operador, no)  # the checklist's own requirements: test_checklists_salida.py
 
     r = mover(invocar, operador, no, "Salida")
 
     assert r["statusCode"] == 409
-    assert r["json"] == {"error": f"No se puede pasar a Salida: falta {faltan}"}
+    assert r["json"] == {"error": f"No se puede pasar a Salida: falta {faltan}", "faltantes": faltan.split(", ")}
     assert meta(no)["estado"] == "Pendiente_de_salida"  # type: ignore[index]
 
 
@@ -160,6 +163,7 @@ def test_without_insurer_salida_does_not_need_the_settlement(
     no = siniestro()
     nuevo(invocar, operador, no, unidad_terminada="2024-04-01")
     llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida")
+    aprobar_checklist(invocar, operador, no)
 
     r = mover(invocar, operador, no, "Salida")
 
@@ -172,6 +176,7 @@ def test_only_an_administrator_reopens_salida(
 ) -> None:
     no = siniestro()
     nuevo(invocar, operador, no, **LISTO_PARA_SALIR)
+    aprobar_checklist(invocar, operador, no)
     llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida", "Salida")
 
     negado = mover(invocar, operador, no, "Pendiente_de_salida")
@@ -295,6 +300,7 @@ def test_milestones_are_stamped_by_the_write_that_reaches_them_and_kept_when_reo
         ruta_params={"no_siniestro": no},
         cuerpo={"fecha_autorizacion": "2024-03-18", **LISTO_PARA_SALIR},
     )
+    aprobar_checklist(invocar, operador, no)
     llevar_a(invocar, operador, no, "Restauracion", "Pendiente_de_salida", "Salida")
     primeros = meta(no)["hitos"]
     assert set(primeros) == {

@@ -511,6 +511,142 @@ class EliminarLevantamiento(_Levantamiento):
         assert len(con_prefijo(items, keys.PREFIJO_AUDITORIA)) == 2
 
 
+RUTA_CHECKLIST = "/api/expedientes/{no_siniestro}/checklist"
+PUNTO_FRENO = {"sistema": "SISTEMA DE FRENO", "nombre_item": "Liquido de freno"}
+
+
+def _poner_checklist(ctx: Contexto, cuerpo: dict[str, Any]) -> dict[str, Any]:
+    return ctx.invocar(
+        "checklists_put",
+        "PUT",
+        RUTA_CHECKLIST,
+        llamante=ctx.admin,
+        ruta_params={"no_siniestro": ctx.siniestro},
+        cuerpo=cuerpo,
+    )
+
+
+def _checklist(ctx: Contexto) -> dict[str, Any] | None:
+    return table.get(keys.checklist(ctx.siniestro), consistente=True)
+
+
+class CrearChecklist(Escenario):
+    nombre = "PUT /api/expedientes/{no_siniestro}/checklist (alta)"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return _poner_checklist(ctx, {"pintor": "Ana", "items": [{**PUNTO_FRENO, "valor": "OK"}]})
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        auditoria = con_prefijo(items_de(ctx.siniestro), keys.PREFIJO_AUDITORIA)
+        if exito:
+            checklist = _checklist(ctx)
+            assert checklist is not None
+            assert checklist["puntos"] == {"SISTEMA DE FRENO": {"Liquido de freno": "OK"}}
+            assert len(auditoria) == 1
+        else:
+            assert _checklist(ctx) is None, "checklist sin su auditoría"
+            assert auditoria == [], "auditoría sin checklist"
+
+
+class CambiarChecklist(Escenario):
+    nombre = "PUT /api/expedientes/{no_siniestro}/checklist"
+
+    def preparar(self, ctx: Contexto) -> None:
+        _crear_expediente(ctx)
+        r = _poner_checklist(ctx, {"pintor": "Ana", "items": [{**PUNTO_FRENO, "valor": "OK"}]})
+        assert r["statusCode"] == 201, r["json"]
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return _poner_checklist(ctx, {"aprobada": True, "items": [{**PUNTO_FRENO, "valor": "MA"}]})
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        checklist = _checklist(ctx)
+        assert checklist is not None
+        auditoria = con_prefijo(items_de(ctx.siniestro), keys.PREFIJO_AUDITORIA)
+        if exito:
+            assert (checklist.get("aprobada"), int(checklist["version"]), len(auditoria)) == (True, 2, 2)
+            assert checklist["puntos"] == {"SISTEMA DE FRENO": {"Liquido de freno": "MA"}}
+            assert checklist["resumen"]["MA"] == 1
+        else:
+            assert (checklist.get("aprobada"), int(checklist["version"])) == (None, 1), "cambio sin auditoría"
+            assert checklist["puntos"] == {"SISTEMA DE FRENO": {"Liquido de freno": "OK"}}
+            assert len(auditoria) == 1, "auditoría sin cambio"
+
+
+class BorrarChecklist(CambiarChecklist):
+    nombre = "DELETE /api/expedientes/{no_siniestro}/checklist"
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "checklists_delete",
+            "DELETE",
+            RUTA_CHECKLIST,
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        auditoria = con_prefijo(items_de(ctx.siniestro), keys.PREFIJO_AUDITORIA)
+        if exito:
+            assert _checklist(ctx) is None
+            assert len(auditoria) == 2
+        else:
+            assert _checklist(ctx) is not None, "auditoría de un borrado que no ocurrió"
+            assert len(auditoria) == 1, "borrado sin auditoría"
+
+
+class SalidaConChecklist(Escenario):
+    """The transition that reads the checklist with the expediente and checks it inside its transaction."""
+
+    nombre = "PATCH /api/expedientes/{no_siniestro}/estado (Salida)"
+
+    def preparar(self, ctx: Contexto) -> None:
+        _crear_expediente(ctx)
+        ruta = "/api/expedientes/{no_siniestro}"
+        parametros = {"no_siniestro": ctx.siniestro}
+        listo = {"unidad_terminada": "2024-03-29", "doc_finiquito": True}
+        assert (
+            ctx.invocar("expedientes_update", "PUT", ruta, llamante=ctx.admin, ruta_params=parametros, cuerpo=listo)[
+                "statusCode"
+            ]
+            == 200
+        )
+        for estado in ("Restauracion", "Pendiente_de_salida"):
+            r = ctx.invocar(
+                "expedientes_estado",
+                "PATCH",
+                ruta + "/estado",
+                llamante=ctx.admin,
+                ruta_params=parametros,
+                cuerpo={"estado": estado},
+            )
+            assert r["statusCode"] == 200, r["json"]
+        aprobado = {"aprobada": True, "fecha_entrega": "2024-03-30", "nombre_quien_recibe": "Juan Peña"}
+        assert _poner_checklist(ctx, aprobado)["statusCode"] == 201
+
+    def invocar(self, ctx: Contexto) -> dict[str, Any]:
+        return ctx.invocar(
+            "expedientes_estado",
+            "PATCH",
+            "/api/expedientes/{no_siniestro}/estado",
+            llamante=ctx.admin,
+            ruta_params={"no_siniestro": ctx.siniestro},
+            cuerpo={"estado": "Salida"},
+        )
+
+    def comprobar(self, ctx: Contexto, exito: bool) -> None:
+        items = items_de(ctx.siniestro)
+        expediente = meta(items)
+        assert expediente is not None
+        historial = con_prefijo(items, keys.PREFIJO_HISTORIAL)
+        if exito:
+            assert expediente["estado"] == "Salida"
+            assert len(historial) == 4
+        else:
+            assert expediente["estado"] == "Pendiente_de_salida", "estado sin su historial"
+            assert len(historial) == 3, "historial sin su estado"
+
+
 ESCENARIOS = [
     CrearExpediente(),
     ActualizarExpediente(),
@@ -524,8 +660,13 @@ ESCENARIOS = [
     ReemplazarConceptos(),
     AgregarConcepto(),
     EliminarLevantamiento(),
+    CrearChecklist(),
+    CambiarChecklist(),
+    BorrarChecklist(),
+    SalidaConChecklist(),
 ]
 EXITO = {
+    "PUT /api/expedientes/{no_siniestro}/checklist (alta)": 201,
     "POST /api/expedientes": 201,
     "POST /api/expedientes/{no_siniestro}/comentarios": 201,
     "POST /serviceOrders": 201,
@@ -566,10 +707,11 @@ def llamadas_de(escenario: Escenario, contexto: Callable[[], Contexto], inyector
     escenario.preparar(ctx)
     inyector.armar(None)
     respuesta = escenario.invocar(ctx)
+    llamadas = list(inyector.llamadas)  # the path's own calls, before the checks below add theirs
     inyector.armar(None)
     assert respuesta["statusCode"] == EXITO.get(escenario.nombre, 200), respuesta["json"]
     escenario.comprobar(ctx, exito=True)
-    return list(inyector.llamadas)
+    return llamadas
 
 
 @pytest.mark.parametrize("escenario", ESCENARIOS, ids=lambda e: e.nombre)

@@ -24,6 +24,7 @@ from monitor.core import dates, jsoncodec, keys, table
 from monitor.core.settings import settings
 from monitor.reportes import agregados, migracion
 from monitor.usuarios.campos import Rol
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.llamantes import Llamante
 from tests.apoyo.ordenes import crear_cliente, orden
 from tools import migrar_hitos, plantilla
@@ -116,6 +117,7 @@ def _historia(invocar: Invocar, reloj: Reloj) -> list[str]:
         for destino in ("Restauracion", "Pendiente_de_salida", "Salida")[: i % 4]:
             if destino == "Salida":
                 put({"unidad_terminada": "2024-02-10", "doc_finiquito": True})
+                aprobar_checklist(invocar, OPERADOR, no)
             estado(destino)
             if destino == "Restauracion" and i % 3 == 0:  # back a stage and forward again
                 estado("Ingreso")

@@ -33,6 +33,7 @@ from monitor.core import dates, jsoncodec, table
 from monitor.core.settings import settings
 from monitor.reportes import ciclo, produccion
 from monitor.usuarios.campos import Rol
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.llamantes import Llamante
 from tests.apoyo.ordenes import crear_cliente, orden
 from tools import plantilla
@@ -205,6 +206,8 @@ def _aplicar(invocar: Invocar, u: Unidad, tipo: str, argumento: Any) -> None:
         else:
             cuerpo = {"fecha_entrega": argumento.isoformat()}
         r = invocar("expedientes_update", "PUT", RUTA, llamante=OPERADOR, ruta_params=ruta, cuerpo=cuerpo)
+        if tipo == "listo" and r["statusCode"] == 200:
+            aprobar_checklist(invocar, OPERADOR, u.no)  # the exit checklist Salida needs too
     assert r["statusCode"] in (200, 201), (u.no, tipo, argumento, r["json"])
 
 

@@ -124,9 +124,12 @@ def _item(estado: Estado, **campos: Any) -> dict[str, Any]:
 
 def test_workflow_rules() -> None:
     listo = {"unidad_terminada": "x", "fecha_entrega": "y"}
+    checklist = {"aprobada": True, "fecha_entrega": "z", "nombre_quien_recibe": "Juan"}
     assert estados.validar_transicion(_item(Estado.INGRESO), Estado.RESTAURACION, Rol.OPERADOR) == Estado.INGRESO
     assert estados.validar_transicion(_item(Estado.RESTAURACION), Estado.INGRESO, Rol.OPERADOR)
-    assert estados.validar_transicion(_item(Estado.PENDIENTE_DE_SALIDA, **listo), Estado.SALIDA, Rol.OPERADOR)
+    assert estados.validar_transicion(
+        _item(Estado.PENDIENTE_DE_SALIDA, **listo), Estado.SALIDA, Rol.OPERADOR, checklist
+    )
     assert estados.validar_transicion(_item(Estado.SALIDA), Estado.PENDIENTE_DE_SALIDA, Rol.ADMINISTRADOR)
     with pytest.raises(AccesoDenegado):
         estados.validar_transicion(_item(Estado.SALIDA), Estado.PENDIENTE_DE_SALIDA, Rol.OPERADOR)
@@ -134,7 +137,7 @@ def test_workflow_rules() -> None:
         estados.validar_transicion(_item(Estado.SALIDA), Estado.SALIDA, Rol.ADMINISTRADOR)
     with pytest.raises(Conflicto, match="no permitida"):
         estados.validar_transicion(_item(Estado.INGRESO), Estado.SALIDA, Rol.ADMINISTRADOR)
-    with pytest.raises(Conflicto, match="falta doc_finiquito"):
+    with pytest.raises(Conflicto, match=r"falta doc_finiquito$"):
         estados.validar_transicion(
-            _item(Estado.PENDIENTE_DE_SALIDA, id_aseguradora=1, **listo), Estado.SALIDA, Rol.ADMINISTRADOR
+            _item(Estado.PENDIENTE_DE_SALIDA, id_aseguradora=1, **listo), Estado.SALIDA, Rol.ADMINISTRADOR, checklist
         )

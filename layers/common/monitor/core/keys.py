@@ -6,6 +6,7 @@ from __future__ import annotations
 Clave = dict[str, str]
 
 EXPEDIENTE_SK = "EXP"
+CHECKLIST_SK = "EXP#CHECKLIST"
 
 
 def _pad(numero: int) -> str:
@@ -120,6 +121,11 @@ def evidencia(no_siniestro: str, id_evidencia: str) -> Clave:
     return {"PK": expediente_pk(no_siniestro), "SK": f"EVI#{id_evidencia}"}
 
 
+def checklist(no_siniestro: str) -> Clave:
+    """The exit checklist: one per expediente, sorted right after its meta item (inside the detail's range)."""
+    return {"PK": expediente_pk(no_siniestro), "SK": CHECKLIST_SK}
+
+
 def orden_en_expediente(no_siniestro: str, service_order_id: int) -> Clave:
     """The order's summary inside the claim's collection: links it whether or not the expediente exists yet."""
     return {"PK": expediente_pk(no_siniestro), "SK": f"OS#{_pad(service_order_id)}"}
@@ -145,8 +151,8 @@ PREFIJO_AUDITORIA = "AUD#"
 PREFIJO_COMENTARIO = "COM#"
 PREFIJO_EVIDENCIA = "EVI#"
 PREFIJO_ORDEN = "OS#"
-# EXP < HIST# < LEV < OS# sort together: the detail reads the expediente, its history, its survey's header and
-# its orders in one Query (CONCEPTOS#LEV sorts before EXP, outside the range).
+# EXP < EXP#CHECKLIST < HIST# < LEV < OS# sort together: the detail reads the expediente, its checklist, its
+# history, its survey's header and its orders in one Query (CONCEPTOS#LEV sorts before EXP, outside the range).
 RANGO_DETALLE = (EXPEDIENTE_SK, "OS$")
 
 

@@ -1,7 +1,10 @@
 """The repair workflow: Ingreso → Restauracion → Pendiente_de_salida → Salida, one step at a time.
 
 The state change and its history entry are one transaction conditioned on the state and version
-that were read, so of N identical concurrent transitions exactly one wins.
+that were read, so of N identical concurrent transitions exactly one wins. Entering Salida also needs the
+exit checklist approved, with its hand-over date and who received the unit: the transaction checks the
+checklist item too, so a checklist changed between the read and the write cannot let a unit out (and
+checklist writes check the other way round: `monitor.checklists.servicio`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,25 @@ FLUJO = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA, Estado
 MISMO_ESTADO = "El expediente ya se encuentra en ese estado"
 SOLO_ADMIN_REABRE = "Solo un administrador puede reabrir un expediente en Salida"
 INTENTOS = 8
+# What Salida needs of the exit checklist: attribute, machine-readable name, words for the 409.
+REQUISITOS_CHECKLIST = (
+    ("aprobada", "checklist.aprobada", "el checklist de salida aprobado"),
+    ("fecha_entrega", "checklist.fecha_entrega", "la fecha de entrega en el checklist de salida"),
+    ("nombre_quien_recibe", "checklist.nombre_quien_recibe", "el nombre de quien recibe en el checklist de salida"),
+)
+# The same rule as a DynamoDB condition on the checklist item (the transition's ConditionCheck).
+CONDICION_CHECKLIST = (
+    "#aprobada = :aprobada AND attribute_exists(#fecha_entrega) AND attribute_exists(#nombre_quien_recibe)",
+    {"#aprobada": "aprobada", "#fecha_entrega": "fecha_entrega", "#nombre_quien_recibe": "nombre_quien_recibe"},
+    {":aprobada": True},
+)
 
 
-def validar_transicion(item: dict[str, Any], nuevo: Estado, rol: Rol) -> Estado:
-    """Raises the domain error for a refused transition; returns the current state otherwise."""
+def validar_transicion(
+    item: dict[str, Any], nuevo: Estado, rol: Rol, checklist: dict[str, Any] | None = None
+) -> Estado:
+    """Raises the domain error for a refused transition; returns the current state otherwise.
+    `checklist` is the expediente's exit checklist item (None when it has none), read for Salida only."""
     actual = Estado(item["estado"])
     if nuevo == actual:
         raise Conflicto(MISMO_ESTADO)
@@ -38,9 +56,12 @@ def validar_transicion(item: dict[str, Any], nuevo: Estado, rol: Rol) -> Estado:
     if actual == Estado.SALIDA and rol != Rol.ADMINISTRADOR:
         raise AccesoDenegado(SOLO_ADMIN_REABRE)
     if nuevo == Estado.SALIDA:
-        faltantes = faltantes_para_salida(item)
-        if faltantes:
-            raise Conflicto(f"No se puede pasar a Salida: falta {', '.join(faltantes)}")
+        propios = faltantes_para_salida(item)
+        del_checklist = faltantes_del_checklist(checklist)
+        if propios or del_checklist:
+            mensaje = f"No se puede pasar a Salida: falta {', '.join([*propios, *(t for _, t in del_checklist)])}"
+            faltantes = [*propios, *(n for n, _ in del_checklist)]
+            raise Conflicto(mensaje, cuerpo={"error": mensaje, "faltantes": faltantes})
     return actual
 
 
@@ -51,14 +72,37 @@ def faltantes_para_salida(item: dict[str, Any]) -> list[str]:
     return faltantes
 
 
+def faltantes_del_checklist(checklist: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """`(name, words)` of each requirement of Salida the exit checklist does not meet (all three without one)."""
+    checklist = checklist or {}
+    return [
+        (nombre, texto)
+        for atributo, nombre, texto in REQUISITOS_CHECKLIST
+        if not (checklist.get(atributo) is True if atributo == "aprobada" else checklist.get(atributo))
+    ]
+
+
+def _leer(no_siniestro: str, nuevo: Estado) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The expediente (consistent), and for Salida its checklist in the same request (BatchGetItem)."""
+    if nuevo != Estado.SALIDA:
+        return expedientes.obtener(no_siniestro, consistente=True), None
+    leidos = {
+        i["SK"]: i
+        for i in table.get_varios([keys.expediente(no_siniestro), keys.checklist(no_siniestro)], consistente=True)
+    }
+    if keys.EXPEDIENTE_SK not in leidos:
+        raise expedientes.no_encontrado()
+    return leidos[keys.EXPEDIENTE_SK], leidos.get(keys.CHECKLIST_SK)
+
+
 def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str, Any]:
     """Consistent read, rules, then state + version + index + history in one conditional transaction.
 
     A lost race re-reads: if the winner already moved it to `nuevo` the loser gets the 409 of "same state".
     """
     for _ in range(INTENTOS):
-        item = expedientes.obtener(no_siniestro, consistente=True)
-        actual = validar_transicion(item, nuevo, principal.rol)
+        item, checklist = _leer(no_siniestro, nuevo)
+        actual = validar_transicion(item, nuevo, principal.rol, checklist)
         momento = ahora()
         version = int(item["version"]) + 1
         indices = keys.listas_expediente(
@@ -99,10 +143,15 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
             )
         )
         agregados.contar(transaccion, item, cambiado)
+        if nuevo == Estado.SALIDA:
+            condicion, nombres_checklist, valores_checklist = CONDICION_CHECKLIST
+            transaccion.check(
+                "checklist", keys.checklist(no_siniestro), condicion, valores_checklist, nombres=nombres_checklist
+            )
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:
-            if exc.fallo("expediente"):
+            if exc.fallo("expediente") or exc.fallo("checklist"):
                 logger.info("Transición en conflicto, se relee", extra={"no_siniestro": no_siniestro})
                 continue
             raise

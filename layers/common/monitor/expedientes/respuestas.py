@@ -118,6 +118,21 @@ class ResumenLevantamiento(Respuesta):
     actualizado_en: str | None
 
 
+class ResumenPuntos(Respuesta):
+    """How many points of the exit checklist carry each value, and how many none yet."""
+
+    OK: int
+    RE: int
+    MA: int
+    NA: int
+    sin_revisar: int
+
+
+class ChecklistResumen(Respuesta):
+    aprobada: bool | None
+    resumen: ResumenPuntos
+
+
 class DetalleExpediente(Expediente):
     aseguradora: AseguradoraResumen | None
     historial_estado: list[EntradaHistorial]
@@ -125,6 +140,7 @@ class DetalleExpediente(Expediente):
     levantamiento: ResumenLevantamiento | None = Field(
         description="Resumen del levantamiento de daños; null cuando el expediente no tiene"
     )
+    checklist: ChecklistResumen | None = Field(description="El checklist de salida, si existe: aprobado y resumen")
 
 
 class PaginaExpedientes(Respuesta):
@@ -152,3 +168,13 @@ class Comentario(Respuesta):
 class PaginaComentarios(Respuesta):
     items: list[Comentario]
     next_cursor: str | None
+
+
+class ErrorSalida(Respuesta):
+    """409 of a refused Salida: what is missing in words, and by name."""
+
+    error: str
+    faltantes: list[str] = Field(
+        description="Requisitos faltantes: unidad_terminada, fecha_entrega, doc_finiquito, checklist.aprobada, "
+        "checklist.fecha_entrega, checklist.nombre_quien_recibe"
+    )

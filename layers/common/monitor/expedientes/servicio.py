@@ -175,9 +175,16 @@ def obtener(no_siniestro: str, *, consistente: bool = False) -> dict[str, Any]:
     return item
 
 
+def resumen_checklist(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The exit checklist as the detail shows it: approved or not, and the summary its writes keep."""
+    if item is None:
+        return None
+    return {"aprobada": item.get("aprobada"), "resumen": {k: entero(v) for k, v in (item.get("resumen") or {}).items()}}
+
+
 def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
-    """One Query over EXP..OS$ (meta, history, survey header, order links) plus the insurer's name: two
-    requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`)."""
+    """One Query over EXP..OS$ (meta, checklist, history, survey header, order links) plus the insurer's name:
+    two requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`)."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(
         "PK = :pk AND SK BETWEEN :desde AND :hasta",
@@ -210,6 +217,7 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         "historial_estado": historial,
         "ordenes_servicio": ordenes,
         "levantamiento": _resumen_levantamiento(levantamiento),
+        "checklist": resumen_checklist(next((i for i in items if i["SK"] == keys.CHECKLIST_SK), None)),
     }
     return cuerpo, etag(meta)
 
