@@ -398,3 +398,11 @@ def test_the_checklist_grid_puts_a_heading_before_each_system() -> None:
 def test_plantillas_folder_holds_only_the_three_templates() -> None:
     carpeta = Path(plantilla.DIRECTORIO)
     assert sorted(p.name for p in carpeta.iterdir()) == sorted(f"{f.value}.xlsx" for f in Formato)
+
+
+def test_the_docs_list_every_defined_name_of_every_form() -> None:
+    documento = (Path(__file__).resolve().parents[2] / "docs" / "formatos.md").read_text(encoding="utf-8")
+    faltan = [
+        n.nombre for d in campos.DEFINICIONES.values() for n in d.nombres() if f"| `{n.nombre}` |" not in documento
+    ]
+    assert not faltan, f"docs/formatos.md no lista: {faltan}"

@@ -22,7 +22,7 @@ from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import get_column_letter, quote_sheetname, range_boundaries
-from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
 from monitor.formatos import valores
 from monitor.formatos.campos import Bloque, Definicion, Nombre
@@ -254,9 +254,14 @@ class _Modelo:
         return cls(fila, celdas, hoja.row_dimensions[fila].height, uniones)
 
     def aplicar(self, hoja: Worksheet, fila: int, columnas_de_datos: set[int]) -> None:
+        for min_col, max_col in self.uniones:
+            if min_col != max_col:
+                _unir(hoja, fila, min_col, max_col)
         for columna, estilo, valor in self.celdas:
             celda = hoja.cell(fila, columna)
             celda._style = copy(estilo)
+            if isinstance(celda, MergedCell):
+                continue
             if columna in columnas_de_datos:
                 celda.value = None
             elif isinstance(valor, str) and valor.startswith("=") and fila != self.fila:
@@ -265,9 +270,14 @@ class _Modelo:
             else:
                 celda.value = valor
         hoja.row_dimensions[fila].height = self.alto
-        for min_col, max_col in self.uniones:
-            if min_col != max_col:
-                hoja.merge_cells(start_row=fila, start_column=min_col, end_row=fila, end_column=max_col)
+
+
+def _unir(hoja: Worksheet, fila: int, min_col: int, max_col: int) -> None:
+    """`merge_cells` without its border bookkeeping (the model row's cell styles are copied whole right after),
+    which would cost more than the rest of a 300-row fill. The writer needs only the range's coordinates."""
+    hoja.merged_cells.add(CellRange(min_col=min_col, min_row=fila, max_col=max_col, max_row=fila))
+    for columna in range(min_col + 1, max_col + 1):
+        hoja._cells[(fila, columna)] = MergedCell(hoja, fila, columna)
 
 
 def _repetir(libro: Workbook, nombres: Nombres, bloque: Bloque, filas: Sequence[Fila]) -> None:
