@@ -29,6 +29,7 @@ from pathlib import Path
 
 from bench import construccion
 from bench.estadistica import Resumen, razones
+from tools import plantilla
 
 RAIZ = construccion.RAIZ
 SONDA = RAIZ / "bench" / "sonda.py"
@@ -45,6 +46,9 @@ VECINOS = 2  # floors on each side that make up a sample's reference (pisos_veci
 MUESTRA = ("auth_authorizer", "salud", "auth_login", "expedientes_update", "ordenes_receive")
 # A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
 PILA = "(piso + validación)"
+# The form functions' reference: that stack plus openpyxl (the spreadsheet layer), which they load at init.
+PILA_XLSX = "(piso + validación + openpyxl)"
+REFERENCIAS = (PILA, PILA_XLSX)
 # Counted in instructions too (callgrind): exact where time is noisy, so a change's effect is not a guess.
 CONTADAS = (
     *MUESTRA,
@@ -160,7 +164,18 @@ class Medidas:
     rondas: int = 0
 
 
-def objetivo(funcion: str) -> float:
+def con_hojas(funcion: str) -> bool:
+    """Does the function attach the spreadsheet layer (and so compare with PILA_XLSX, not the floor's target)?"""
+    for recurso in plantilla.recursos("AWS::Serverless::Function").values():
+        if str(recurso["Properties"].get("CodeUri", "")).rstrip("/").endswith(f"/{funcion}"):
+            return {"Ref": "XlsxLayer"} in (recurso["Properties"].get("Layers") or [])
+    return False
+
+
+def objetivo(funcion: str) -> float | None:
+    """The target ratio to the floor; None for a reference row or a form function (judged by its reference)."""
+    if funcion in REFERENCIAS or con_hojas(funcion):
+        return None
     return OBJETIVO_AUTORIZADOR if funcion == "auth_authorizer" else OBJETIVO
 
 
@@ -182,7 +197,7 @@ class FilaArranque:
 
     @property
     def objetivo(self) -> float | None:
-        return None if self.funcion == PILA else objetivo(self.funcion)
+        return objetivo(self.funcion)
 
 
 class Arranque:
@@ -201,12 +216,14 @@ class Arranque:
         if self.build is None or not (self.build / f.logico / "app.py").is_file():
             return None
         tarea = self.build / f.logico
-        capa = self.build / "CommonLayer" / "python"
+        capas = [str(self.build / "CommonLayer" / "python")]
+        if con_hojas(f.nombre):  # Lambda unpacks every layer into /opt/python
+            capas.append(str(self.build / "XlsxLayer" / "python"))
         evento = EVENTOS / f"{f.nombre}.json"
         variante = not traza and pausa
         return Sonda(
             "funcion",
-            (str(tarea), str(capa), str(self.runtime)),
+            (str(tarea), *capas, str(self.runtime)),
             entorno_lambda(self.base, f.nombre, tarea, traza=traza, pausa=pausa),
             evento=str(evento) if self.peticion and variante and evento.is_file() else None,
         )
@@ -219,14 +236,18 @@ class Arranque:
 
     def piso(self, modo: str = "piso") -> Sonda:
         rutas: tuple[str, ...] = (str(self.runtime),)
-        if modo == "pila" and self.build is not None:
+        if modo in ("pila", "pila_xlsx") and self.build is not None:
             rutas = (str(self.build / "CommonLayer" / "python"), *rutas)
+        if modo == "pila_xlsx" and self.build is not None:
+            rutas = (str(self.build / "XlsxLayer" / "python"), *rutas)
         return Sonda(modo, rutas, entorno_lambda(self.base, "piso", self.runtime, traza=False))
 
     def plan(self) -> list[tuple[str, str, Sonda]]:
         """(function, variant, probe) for one round: 'build' for all, 'traza', 'sin_pausa' and 'fuente' for
         MUESTRA, and the validation stack's reference row."""
-        tareas: list[tuple[str, str, Sonda]] = [(PILA, "build", self.piso("pila"))] if self.build else []
+        tareas: list[tuple[str, str, Sonda]] = []
+        if self.build:
+            tareas += [(PILA, "build", self.piso("pila")), (PILA_XLSX, "build", self.piso("pila_xlsx"))]
         for f in self.funciones:
             sonda = self._sonda_build(f, traza=False)
             if sonda is not None:
@@ -307,7 +328,7 @@ class Arranque:
     def filas(self, medidas: Medidas) -> list[FilaArranque]:
         """One row per function of the template; those without code yet come out empty ("pendiente")."""
         filas = []
-        for nombre in [*(f.nombre for f in construccion.funciones()), *([PILA] if self.build else [])]:
+        for nombre in [*(f.nombre for f in construccion.funciones()), *(REFERENCIAS if self.build else ())]:
             muestras = medidas.ms.get((nombre, "build"), [])
             if not muestras:
                 error = medidas.errores.get(nombre)
@@ -361,7 +382,12 @@ class Arranque:
         valgrind = shutil.which("valgrind")
         if valgrind is None or self.build is None:
             return []
-        sondas = {"vacio": replace(self.piso(), modo="vacio"), "piso": self.piso(), PILA: self.piso("pila")}
+        sondas = {
+            "vacio": replace(self.piso(), modo="vacio"),
+            "piso": self.piso(),
+            PILA: self.piso("pila"),
+            PILA_XLSX: self.piso("pila_xlsx"),
+        }
         for f in self.funciones:
             if f.nombre in CONTADAS and (sonda := self._sonda_build(f, traza=False)) is not None:
                 sondas[f.nombre] = replace(sonda, evento=None)

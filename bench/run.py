@@ -89,7 +89,9 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         f"al mismo init sin pausa, en ms de CPU. «{arranque.PILA}» no es una función: el piso más lo que importa "
         "la validación de Powertools (Pydantic, sus campos y tipos, params y middleware) tras el `__init__` de "
         "`monitor` (carga diferida, recolector en pausa) y nada más de Monitor: el mínimo de una función que "
-        "valida.",
+        f"valida. «{arranque.PILA_XLSX}»: lo mismo más openpyxl (y Pillow, que importa), la capa de hojas de "
+        "cálculo que solo las funciones de formatos adjuntan y cargan en el init: su referencia, en vez del "
+        "objetivo sobre el piso.",
         "",
         tabla_md(
             [
@@ -111,7 +113,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         ),
     ]
     cuerpo += ["", _tabla_instrucciones(cuentas)]
-    medidas_ok = [f for f in filas if f.init is not None and f.funcion != arranque.PILA]
+    medidas_ok = [f for f in filas if f.init is not None and f.funcion not in arranque.REFERENCIAS]
     if medidas_ok:
         lenta = max(medidas_ok, key=lambda f: f.init.mediana if f.init else 0)
         importes = medidor.importtime(lenta.funcion)
@@ -129,6 +131,12 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
     return "\n".join(cuerpo)
 
 
+def _objetivo_texto(funcion: str, meta: float | None) -> str:
+    if funcion in ("piso", *arranque.REFERENCIAS):
+        return "referencia"
+    return f"vs «{arranque.PILA_XLSX}»" if meta is None else f"≤ {meta:.1f}×"
+
+
 def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
     if isinstance(cuentas, str):
         return f"Instrucciones: {cuentas}"
@@ -136,7 +144,8 @@ def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
         return "Instrucciones: n/d (sin valgrind en esta máquina, o sin build x86_64)."
     filas = []
     for c in cuentas:
-        objetivo = "referencia" if c.funcion in ("piso", arranque.PILA) else f"≤ {arranque.objetivo(c.funcion):.1f}×"
+        meta = arranque.objetivo(c.funcion)
+        objetivo = _objetivo_texto(c.funcion, meta)
         if c.propias is None:
             filas.append([c.funcion, f"error: {(c.error or '?')[:60]}", "", "", objetivo])
             continue
@@ -178,7 +187,7 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         ms(f.piso.mediana),
         veces_rango(f.razon),
         veces_rango(f.razon_cpu) if f.razon_cpu else ND,
-        "referencia" if f.objetivo is None else f"≤ {f.objetivo:.1f}×",
+        _objetivo_texto(f.funcion, f.objetivo),
         "-" if f.objetivo is None else cumple(f.razon.mediana, f.objetivo),
         extra,
         pausa,
