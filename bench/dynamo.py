@@ -21,6 +21,9 @@ PRESUPUESTO = {
     "GET levantamiento": 1,  # BatchGet header + line items
     "PUT levantamiento": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, audit)
     "POST concepto": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, line items, audit)
+    "GET formato expediente": 3,  # GetItem expediente + GetItem insurer + GetItem template in use
+    "GET formato checklist": 2,  # GetItem checklist + GetItem template in use
+    "GET formato levantamiento (300)": 2,  # BatchGet header + line items + GetItem template in use
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)
