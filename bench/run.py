@@ -240,7 +240,7 @@ class Caliente:
             if e.pendiente or t is None or not t.handler:
                 filas.append([e.nombre, PENDIENTE, *[""] * 8])
                 continue
-            filas.append(_fila_latencia(e.nombre, t.handler, t.piso))
+            filas.append(_fila_latencia(e.nombre, t.handler, t.piso, informativo=e.informativo))
             if t.kdf:
                 sin_kdf = [h - k for h, k in zip(t.handler, t.kdf, strict=True)]
                 filas.append(_fila_latencia(f"{e.nombre} sin KDF", sin_kdf, t.piso))
@@ -313,7 +313,7 @@ class Caliente:
         self.banco.detener()
 
 
-def _fila_latencia(nombre: str, handler: list[float], piso: list[float]) -> list[str]:
+def _fila_latencia(nombre: str, handler: list[float], piso: list[float], *, informativo: bool = False) -> list[str]:
     h, p = Resumen.de(handler), Resumen.de(piso)
     sobrecarga = Resumen.de([a - b for a, b in zip(handler, piso, strict=True)])
     razon = h.mediana / p.mediana if p.mediana > 0 else None
@@ -326,8 +326,8 @@ def _fila_latencia(nombre: str, handler: list[float], piso: list[float]) -> list
         ms(percentil(piso, 99)),
         f"{sobrecarga.mediana:+.1f}",
         veces(razon),
-        f"≤ {OBJETIVO_CALIENTE}×",
-        cumple(razon, OBJETIVO_CALIENTE),
+        "llenado = sobrecarga" if informativo else f"≤ {OBJETIVO_CALIENTE}×",
+        "informativo" if informativo else cumple(razon, OBJETIVO_CALIENTE),
     ]
 
 
