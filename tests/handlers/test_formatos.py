@@ -768,3 +768,50 @@ def test_the_print_time_is_the_shops_day_and_hour(
     assert lectura_xlsx.celda(wb, "impreso_hora").valor == time(23, 45)
     assert respuesta["json"]["nombre_archivo"] == f"expediente-{no}-20240315-2345.xlsx"
     assert respuesta["json"]["expira_en"] == "2024-03-16T06:00:00.000Z"
+
+
+# ---------------------------------------------------------------- dependencies failing
+def test_s3_unreachable_is_503_and_no_form_is_answered(
+    invocar: Invocar, admin: Any, siniestro: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    no = siniestro()
+    _crear_expediente(invocar, admin, no)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9")
+    storage.cliente.cache_clear()
+    try:
+        respuesta = _generar(invocar, admin, no, "expediente")
+    finally:
+        monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
+        storage.cliente.cache_clear()
+
+    assert respuesta["statusCode"] == 503
+    assert respuesta["headers"]["Retry-After"]
+    assert "url" not in respuesta["json"]
+    assert _formatos_en_s3(no) == []
+
+
+def test_a_table_failure_while_confirming_keeps_the_template_in_use_and_the_upload_for_a_retry(
+    invocar: Invocar, admin: Any, propia: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.core.errors import ServicioNoDisponible
+
+    propia("expediente")
+    carga = _plantilla(invocar, admin, "PUT", "expediente")["json"]["upload"]
+    datos = plantilla_del_taller(Formato.EXPEDIENTE)
+    files = {"file": ("plantilla.xlsx", datos, XLSX)}
+    assert requests.post(carga["url"], data=carga["fields"], files=files, timeout=10).status_code in (200, 204)
+    original = table.update
+
+    def fallar(*args: Any, **kwargs: Any) -> Any:
+        raise ServicioNoDisponible()
+
+    monkeypatch.setattr(table, "update", fallar)
+    fallida = _plantilla(invocar, admin, "POST", "expediente", "/confirmar")
+    monkeypatch.setattr(table, "update", original)
+
+    assert fallida["statusCode"] == 503
+    registro = table.get(keys.plantilla_formato("expediente"), consistente=True) or {}
+    assert "s3_key" not in registro  # still ours
+    assert registro["pendiente"]["s3_key"] == carga["fields"]["key"]
+    reintento = _plantilla(invocar, admin, "POST", "expediente", "/confirmar")
+    assert (reintento["statusCode"], reintento["json"]["origen"]) == (200, "taller")
