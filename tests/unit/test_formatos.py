@@ -18,7 +18,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.drawing.image import Image
 from openpyxl.workbook.defined_name import DefinedName
 
-from monitor.core.settings import zona_horaria
+from monitor.core.dates import zona as zona_del_taller
+from monitor.core.settings import settings
 from monitor.expedientes.campos import CAMPOS_SALIDA
 from monitor.formatos import campos, llenado, plantilla, valores
 from monitor.formatos.campos import Formato, Tipo
@@ -35,16 +36,16 @@ def zona(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     def poner(nombre: str) -> None:
         monkeypatch.setenv("MONITOR_ZONA_HORARIA", nombre)
-        zona_horaria.cache_clear()
+        settings.cache_clear()
 
     yield poner
     monkeypatch.delenv("MONITOR_ZONA_HORARIA", raising=False)
-    zona_horaria.cache_clear()
+    settings.cache_clear()
 
 
 # ---------------------------------------------------------------- how values print
 def test_the_default_zone_is_mexico_city() -> None:
-    assert str(zona_horaria()) == "America/Mexico_City"
+    assert str(zona_del_taller()) == "America/Mexico_City"
 
 
 @pytest.mark.parametrize("nombre", ["America/Mexico_City", "Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"])

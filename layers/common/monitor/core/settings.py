@@ -11,12 +11,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
-
-ZONA_POR_DEFECTO = "America/Mexico_City"
 
 
 @dataclass(frozen=True)
@@ -84,20 +78,6 @@ class Settings:
 @functools.cache
 def settings() -> Settings:
     return Settings.desde(os.environ)
-
-
-@functools.cache
-def zona_horaria() -> ZoneInfo:
-    """The shop's time zone (`MONITOR_ZONA_HORARIA`, from the stack's `ZonaHoraria`; America/Mexico_City by
-    default): the calendar day and the wall-clock time printed on the forms. Apart from `Settings` so the pure
-    date rules need no table configured."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    nombre = os.environ.get("MONITOR_ZONA_HORARIA", "").strip() or ZONA_POR_DEFECTO
-    try:
-        return ZoneInfo(nombre)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise RuntimeError(f"MONITOR_ZONA_HORARIA no es una zona horaria IANA válida: {nombre!r}") from None
 
 
 def origenes_cors(entorno: Mapping[str, str] = os.environ) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from monitor.core.settings import zona_horaria
+from monitor.core.dates import zona
 from monitor.formatos.campos import Tipo
 
 FORMATO_FECHA = "DD/MM/YYYY"  # the shop reads DD/MM/AAAA
@@ -49,7 +49,7 @@ def _momento(valor: str) -> datetime:
 
 def local(valor: str) -> datetime:
     """A stored timestamp as the shop's wall clock shows it (naive: Excel has no time zones)."""
-    return _momento(valor).astimezone(zona_horaria()).replace(tzinfo=None)
+    return _momento(valor).astimezone(zona()).replace(tzinfo=None)
 
 
 def dia(valor: str) -> date:
