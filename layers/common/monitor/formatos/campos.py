@@ -154,8 +154,9 @@ EXPEDIENTE = Definicion(
     ),
 )
 # Fields of the expediente's answer the form does not print as such: internal numbers (the insurer is
-# printed by name, `aseguradora`). A test holds every other field of the answer printed.
-NO_IMPRESOS_EXPEDIENTE = frozenset({"id_aseguradora", "creado_por", "version"})
+# printed by name, `aseguradora`) and `hitos`, the reports' record of when each state was first reached (derived
+# by the server, not a field of the paper form). A test holds every other field of the answer printed.
+NO_IMPRESOS_EXPEDIENTE = frozenset({"id_aseguradora", "creado_por", "version", "hitos"})
 
 # ---- the exit checklist: header, summary and the grid of the catalog's points
 VALORES_CHECKLIST = ("OK", "RE", "MA", "NA")
