@@ -29,6 +29,7 @@ from pathlib import Path
 
 from bench import construccion
 from bench.estadistica import Resumen, razones
+from tools import plantilla
 
 RAIZ = construccion.RAIZ
 SONDA = RAIZ / "bench" / "sonda.py"
@@ -45,6 +46,9 @@ VECINOS = 2  # floors on each side that make up a sample's reference (pisos_veci
 MUESTRA = ("auth_authorizer", "salud", "auth_login", "expedientes_update", "ordenes_receive")
 # A reference row, not a function: the floor plus what Powertools' validation imports (sonda.PILA_VALIDACION).
 PILA = "(piso + validación)"
+# The form functions' reference: that stack plus openpyxl (the spreadsheet layer), which they load at init.
+PILA_XLSX = "(piso + validación + openpyxl)"
+REFERENCIAS = (PILA, PILA_XLSX)
 # Counted in instructions too (callgrind): exact where time is noisy, so a change's effect is not a guess.
 # `--todas` counts every function.
 CONTADAS = (
@@ -187,7 +191,23 @@ class Medidas:
     rondas: int = 0
 
 
-def objetivo(funcion: str) -> float:
+def con_hojas(funcion: str) -> bool:
+    """Does the function attach the spreadsheet layer (so its probe finds it on the path, as in Lambda)?"""
+    for recurso in plantilla.recursos("AWS::Serverless::Function").values():
+        if str(recurso["Properties"].get("CodeUri", "")).rstrip("/").endswith(f"/{funcion}"):
+            return {"Ref": "XlsxLayer"} in (recurso["Properties"].get("Layers") or [])
+    return False
+
+
+# Functions that load openpyxl at init (every request opens a workbook): judged against PILA_XLSX. The cycle
+# report attaches the layer too but loads openpyxl at its first workbook: the floor's target holds for it.
+CON_OPENPYXL_AL_INICIAR = ("formatos_get", "formatos_plantillas_confirm")
+
+
+def objetivo(funcion: str) -> float | None:
+    """The target ratio to the floor; None for a reference row or a form function (judged by its reference)."""
+    if funcion in REFERENCIAS or funcion in CON_OPENPYXL_AL_INICIAR:
+        return None
     return OBJETIVO_AUTORIZADOR if funcion == "auth_authorizer" else OBJETIVO
 
 
@@ -213,11 +233,11 @@ class FilaArranque:
 
     @property
     def objetivo(self) -> float | None:
-        return None if self.funcion == PILA else objetivo(self.funcion)
+        return objetivo(self.funcion)
 
     @property
     def etiqueta(self) -> str:
-        return self.funcion if self.traza or self.funcion == PILA else f"{self.funcion} (sin trazas)"
+        return self.funcion if self.traza or self.funcion in REFERENCIAS else f"{self.funcion} (sin trazas)"
 
 
 @dataclass(frozen=True)
@@ -247,11 +267,13 @@ class Arranque:
         if self.build is None or not (self.build / f.logico / "app.py").is_file():
             return None
         tarea = self.build / f.logico
-        capa = self.build / "CommonLayer" / "python"
+        capas = [str(self.build / "CommonLayer" / "python")]
+        if con_hojas(f.nombre):  # Lambda unpacks every layer into /opt/python
+            capas.append(str(self.build / "XlsxLayer" / "python"))
         evento = EVENTOS / f"{f.nombre}.json"
         return Sonda(
             "funcion",
-            (str(tarea), str(capa), str(self.runtime)),
+            (str(tarea), *capas, str(self.runtime)),
             entorno_lambda(self.base, f.nombre, tarea, traza=traza, apagados=apagados),
             evento=str(evento) if self.peticion and evento.is_file() else None,
         )
@@ -264,15 +286,19 @@ class Arranque:
 
     def piso(self, modo: str = "piso") -> Sonda:
         rutas: tuple[str, ...] = (str(self.runtime),)
-        if modo == "pila" and self.build is not None:
+        if modo in ("pila", "pila_xlsx") and self.build is not None:
             rutas = (str(self.build / "CommonLayer" / "python"), *rutas)
+        if modo == "pila_xlsx" and self.build is not None:
+            rutas = (str(self.build / "XlsxLayer" / "python"), *rutas)
         return Sonda(modo, rutas, entorno_lambda(self.base, "piso", self.runtime, traza=False))
 
     def plan(self) -> list[tuple[str, str, Sonda]]:
         """(function, variant, probe) for one round: 'build' (tracing on, as deployed) for all; for MUESTRA
         'sin_traza' (tracing off), 'fuente' and one 'sin_<truco>' per start-up trick that acts there; and the
-        validation stack's reference row."""
-        tareas: list[tuple[str, str, Sonda]] = [(PILA, "build", self.piso("pila"))] if self.build else []
+        reference rows (the validation stack, and with openpyxl for the form functions)."""
+        tareas: list[tuple[str, str, Sonda]] = []
+        if self.build:
+            tareas += [(PILA, "build", self.piso("pila")), (PILA_XLSX, "build", self.piso("pila_xlsx"))]
         for f in self.funciones:
             candidatas: list[tuple[str, Sonda | None]] = [("build", self._sonda_build(f))]
             if f.nombre in MUESTRA:
@@ -353,7 +379,7 @@ class Arranque:
         """One row per function of the template (tracing on), followed for MUESTRA by a second row with tracing
         off; functions without code yet come out empty ("pendiente")."""
         filas = []
-        for nombre in [*(f.nombre for f in construccion.funciones()), *([PILA] if self.build else [])]:
+        for nombre in [*(f.nombre for f in construccion.funciones()), *(REFERENCIAS if self.build else ())]:
             if not medidas.ms.get((nombre, "build")):
                 error = medidas.errores.get(nombre)
                 filas.append(FilaArranque(nombre, None, None, None, None, None, None, [], error))
@@ -438,6 +464,7 @@ class Arranque:
             ("vacio", False): replace(self.piso(), modo="vacio"),
             ("piso", False): self.piso(),
             (PILA, False): self.piso("pila"),
+            (PILA_XLSX, False): self.piso("pila_xlsx"),
         }
         for f in self.funciones:
             if todas or f.nombre in CONTADAS:
@@ -455,7 +482,7 @@ class Arranque:
             fila = filas.setdefault(nombre, Instrucciones(nombre, None, vacio, piso))
             if not isinstance(total, int):
                 filas[nombre] = replace(fila, error=total)
-            elif traza or nombre in ("piso", PILA):  # the floor and the reference row: one count, tracing off
+            elif traza or nombre in ("piso", *REFERENCIAS):  # the floor and the reference rows: one count, tracing off
                 filas[nombre] = replace(fila, total=total)
             else:
                 filas[nombre] = replace(fila, sin_traza=total)

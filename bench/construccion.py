@@ -55,6 +55,7 @@ def _sello() -> str:
     archivos = [
         RAIZ / "template.yaml",
         *sorted((RAIZ / "layers" / "common").rglob("*")),
+        *sorted((RAIZ / "layers" / "xlsx").rglob("*")),
         *sorted((RAIZ / "functions").rglob("*")),
     ]
     for archivo in archivos:

@@ -24,6 +24,9 @@ PRESUPUESTO = {
     "GET checklist": 1,  # GetItem EXP#no/EXP#CHECKLIST
     "PUT checklist": 2,  # GetItem (consistent) + TransactWrite (check expediente + update + audit)
     "PATCH Salida": 2,  # BatchGet expediente+checklist (GetItem on the way back) + TransactWrite
+    "GET formato expediente": 3,  # GetItem expediente + GetItem insurer + GetItem template in use
+    "GET formato checklist": 2,  # GetItem checklist + GetItem template in use
+    "GET formato levantamiento (300)": 2,  # BatchGet header + line items + GetItem template in use
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)

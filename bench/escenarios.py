@@ -131,6 +131,8 @@ class Escenario:
     piso: Callable[[int], None]
     kdf: Callable[[], object] | None = None
     pendiente: str | None = None
+    # The handler's own work is the point (filling a form): its overhead over the floor is the figure, no target.
+    informativo: bool = False
 
 
 @dataclass
@@ -960,6 +962,7 @@ def grupos(banco: Banco) -> list[Grupo]:
         _grupo_ordenes(banco, cliente, nos, pisos, limpieza),
         *_grupos_levantamientos(banco, op, pisos, limpieza),
         *_grupos_checklist(banco, op, nos, pisos, limpieza),
+        *_grupos_formatos(banco, op, pisos),
     ]
 
 
@@ -1197,6 +1200,97 @@ def _grupos_checklist(banco: Banco, op: Personal, nos: dict[str, str], pisos: Pi
             [Escenario("PATCH Salida", "expedientes_estado", evento_salida, {200}, pisos.salida(nos["SALP"]))],
             limpiar("HIST#", "SALH", "SALP"),
         ),
+    ]
+
+
+CONCEPTOS_FORMATO = 300  # the survey's maximum: the form's worst case
+ARCHIVO_PISO = b"\0" * 40_000  # about the size of a filled form: the floor's S3 PutObject
+
+
+def _grupos_formatos(banco: Banco, op: Personal, pisos: Pisos) -> list[Grupo]:
+    """The three printable forms, each beside the bare requests it needs: its DynamoDB reads (the data, the
+    template in use) and an S3 PutObject of a file of the form's size. What the handler adds is the fill."""
+    funciones_ = ("formatos_get", "levantamientos_put", "checklists_put")
+    nombres = ("GET formato expediente", "GET formato checklist", f"GET formato levantamiento ({CONCEPTOS_FORMATO})")
+    if not existe("formatos_get"):
+        pendiente = "functions/formatos_get no existe"
+        return [
+            Grupo([Escenario(n, "formatos_get", lambda _i: {}, set(), lambda _i: None, pendiente=pendiente)])
+            for n in nombres
+        ]
+    no = banco.siniestro("FMT")
+    crear_expediente(banco, op, no)
+    recurso = "/api/expedientes/{no_siniestro}"
+    if existe(funciones_[1]):
+        lineas = [
+            {"claves": f"C-{i:03d}", "concepto": f"Reparación de la pieza {i}", "costo": 1000 + i + 0.5}
+            for i in range(CONCEPTOS_FORMATO)
+        ]
+        cuerpo = {"kilometraje": 152300, "eco": "U-114", "cristales": True, "conceptos": lineas}
+        evento = banco.evento(
+            "PUT", recurso + "/levantamiento", ruta={"no_siniestro": no}, cuerpo=cuerpo, llamante=op.contexto
+        )
+        banco.llamar("levantamientos_put", evento, {201})
+    if existe(funciones_[2]):
+        from monitor.checklists import catalogo
+
+        puntos = [{"sistema": s, "nombre_item": n, "valor": "OK"} for s, n in catalogo.puntos()]
+        cuerpo = {"aprobada": True, "fecha_inspeccion": "2024-04-01", "hora": "09:05", "items": puntos}
+        evento = banco.evento(
+            "PUT", recurso + "/checklist", ruta={"no_siniestro": no}, cuerpo=cuerpo, llamante=op.contexto
+        )
+        banco.llamar("checklists_put", evento, {201})
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=banco.local.endpoint)
+    bucket = os.environ["MONITOR_BUCKET"]
+    c, t, clave = pisos.c, pisos.t, pisos._clave
+    plantilla = clave("FORMATO#x", "PLANTILLA")
+
+    def piso(*lecturas: Callable[[], object]) -> Callable[[int], None]:
+        def hacer(i: int) -> None:
+            for lectura in lecturas:
+                lectura()
+            c.get_item(TableName=t, Key=plantilla)
+            s3.put_object(Bucket=bucket, Key=f"bench/formatos/{i}.xlsx", Body=ARCHIVO_PISO)
+
+        return hacer
+
+    def evento(formato: str) -> Callable[[int], Evento]:
+        listo = banco.evento(
+            "GET", recurso + "/formatos/{formato}", ruta={"no_siniestro": no, "formato": formato}, llamante=op.contexto
+        )
+        return lambda _i: listo
+
+    def limpiar() -> None:
+        from monitor.core import storage
+
+        storage.borrar_prefijo(keys.prefijo_expediente_s3(no) + "formatos/")
+        storage.borrar_prefijo("bench/formatos/")
+
+    expediente = piso(
+        lambda: c.get_item(TableName=t, Key=clave(f"EXP#{no}", "EXP")),
+        lambda: c.get_item(TableName=t, Key=clave("ASEGURADORAS", "ASEG#0000000001")),
+    )
+    checklist = piso(lambda: c.get_item(TableName=t, Key=clave(f"EXP#{no}", "EXP#CHECKLIST")))
+    llaves = [clave(f"EXP#{no}", "LEV"), clave(f"EXP#{no}", "CONCEPTOS#LEV")]
+    levantamiento = piso(lambda: c.batch_get_item(RequestItems={t: {"Keys": llaves}}))
+    escenarios = [
+        (nombres[0], "expediente", expediente, None),
+        (nombres[1], "checklist", checklist, None if existe(funciones_[2]) else "functions/checklists_put no existe"),
+        (
+            nombres[2],
+            "levantamiento",
+            levantamiento,
+            None if existe(funciones_[1]) else "functions/levantamientos_put no existe",
+        ),
+    ]
+    return [
+        Grupo(
+            [Escenario(nombre, "formatos_get", evento(formato), {200}, suelo, pendiente=falta, informativo=True)],
+            limpiar,
+        )
+        for nombre, formato, suelo, falta in escenarios
     ]
 
 

@@ -86,7 +86,9 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         f"diferencia del tiempo, es exacto entre ejecuciones. «{arranque.PILA}» no es una función: el piso más lo "
         "que importa la validación de Powertools (Pydantic, sus campos y tipos, params y middleware) tras el "
         "`__init__` de `monitor` (paquetes diferidos, recolector en pausa) y nada más de Monitor: el mínimo de una "
-        "función que valida.",
+        f"función que valida. «{arranque.PILA_XLSX}»: lo mismo más openpyxl (y Pillow, que importa), la capa de hojas "
+        "de cálculo que solo las funciones de formatos adjuntan y cargan en el init: su referencia, en vez del "
+        "objetivo sobre el piso.",
         "",
         tabla_md(
             [
@@ -108,7 +110,7 @@ def seccion_frio(args: argparse.Namespace, notas: list[str]) -> str:
         "",
         _tabla_trucos(medidor.trucos(medidas)),
     ]
-    medidas_ok = [f for f in filas if f.init is not None and f.funcion != arranque.PILA and f.traza]
+    medidas_ok = [f for f in filas if f.init is not None and f.funcion not in arranque.REFERENCIAS and f.traza]
     if medidas_ok:
         lenta = max(medidas_ok, key=lambda f: f.init.mediana if f.init else 0)
         importes = medidor.importtime(lenta.funcion)
@@ -187,6 +189,12 @@ def _millones(propias: int | None) -> str:
     return ND if propias is None else f"{propias / 1e6:,.0f}"
 
 
+def _objetivo_texto(funcion: str, meta: float | None) -> str:
+    if funcion in ("piso", *arranque.REFERENCIAS):
+        return "referencia"
+    return f"vs «{arranque.PILA_XLSX}»" if meta is None else f"≤ {meta:.1f}×"
+
+
 def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
     if isinstance(cuentas, str):
         return f"Instrucciones: {cuentas}"
@@ -194,8 +202,8 @@ def _tabla_instrucciones(cuentas: list[arranque.Instrucciones] | str) -> str:
         return "Instrucciones: n/d (sin valgrind en esta máquina, o sin build x86_64)."
     filas = []
     for c in cuentas:
-        referencia = c.funcion in ("piso", arranque.PILA)
-        objetivo = "referencia" if referencia else f"≤ {arranque.objetivo(c.funcion):.1f}×"
+        referencia = c.funcion in ("piso", *arranque.REFERENCIAS)
+        objetivo = _objetivo_texto(c.funcion, arranque.objetivo(c.funcion))
         if c.propias is None:
             filas.append([c.funcion, f"error: {(c.error or '?')[:60]}", "", "", "", "", objetivo])
             continue
@@ -244,7 +252,7 @@ def _fila_frio(f: arranque.FilaArranque) -> list[str]:
         ms(f.piso.mediana),
         veces_rango(f.razon),
         veces_rango(f.razon_cpu) if f.razon_cpu else ND,
-        "referencia" if f.objetivo is None else f"≤ {f.objetivo:.1f}×",
+        _objetivo_texto(f.funcion, f.objetivo),
         "-" if f.objetivo is None else cumple(f.razon.mediana, f.objetivo),
         extra,
         bytecode if f.traza else "-",
@@ -296,7 +304,7 @@ class Caliente:
             if e.pendiente or t is None or not t.handler:
                 filas.append([e.nombre, PENDIENTE, *[""] * 8])
                 continue
-            filas.append(_fila_latencia(e.nombre, t.handler, t.piso))
+            filas.append(_fila_latencia(e.nombre, t.handler, t.piso, informativo=e.informativo))
             if t.kdf:
                 sin_kdf = [h - k for h, k in zip(t.handler, t.kdf, strict=True)]
                 filas.append(_fila_latencia(f"{e.nombre} sin KDF", sin_kdf, t.piso))
@@ -369,7 +377,7 @@ class Caliente:
         self.banco.detener()
 
 
-def _fila_latencia(nombre: str, handler: list[float], piso: list[float]) -> list[str]:
+def _fila_latencia(nombre: str, handler: list[float], piso: list[float], *, informativo: bool = False) -> list[str]:
     h, p = Resumen.de(handler), Resumen.de(piso)
     sobrecarga = Resumen.de([a - b for a, b in zip(handler, piso, strict=True)])
     razon = h.mediana / p.mediana if p.mediana > 0 else None
@@ -382,8 +390,8 @@ def _fila_latencia(nombre: str, handler: list[float], piso: list[float]) -> list
         ms(percentil(piso, 99)),
         f"{sobrecarga.mediana:+.1f}",
         veces(razon),
-        f"≤ {OBJETIVO_CALIENTE}×",
-        cumple(razon, OBJETIVO_CALIENTE),
+        "llenado = sobrecarga" if informativo else f"≤ {OBJETIVO_CALIENTE}×",
+        "informativo" if informativo else cumple(razon, OBJETIVO_CALIENTE),
     ]
 
 

@@ -17,7 +17,20 @@ PAQUETE = RAIZ / "layers" / "common" / "monitor"
 MAQUINA_ELF = {"arm64": 0xB7, "x86_64": 0x3E}
 LIMITE_CAPA = 20 * 1024 * 1024
 LIMITE_LAMBDA = 250 * 1024 * 1024
-PROHIBIDOS_EN_CAPA = {"boto3", "botocore", "s3transfer", "pytest", "moto", "_pytest", "mypy", "ruff", "cryptography"}
+PROHIBIDOS_EN_CAPA = {
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "pytest",
+    "moto",
+    "_pytest",
+    "mypy",
+    "ruff",
+    "cryptography",
+    "openpyxl",  # the spreadsheet layer's, attached only where forms are filled
+    "PIL",
+}
+EN_CAPA_XLSX = ("openpyxl", "PIL", "et_xmlfile", "defusedxml")
 PERMITIDOS_EN_FUNCION = {"app.py", "__pycache__"}
 
 
@@ -65,8 +78,15 @@ def revisar(arquitectura: str) -> list[str]:
     if peso > LIMITE_CAPA:
         errores.append(f"La capa ocupa {peso / 2**20:.1f} MiB descomprimida (> {LIMITE_CAPA / 2**20:.0f} MiB)")
 
+    plantillas = sorted(p.name for p in (capa / "monitor" / "formatos" / "plantillas").glob("*.xlsx"))
+    if plantillas != ["checklist.xlsx", "expediente.xlsx", "levantamiento.xlsx"]:
+        errores.append(f"La capa no lleva las tres plantillas de formatos: {plantillas}")
+    peso_xlsx, errores_xlsx = revisar_xlsx(arquitectura)
+    errores += errores_xlsx
+
     funciones = plantilla.recursos("AWS::Serverless::Function")
-    for nombre in funciones:
+    for nombre, recurso in funciones.items():
+        capas_propias = recurso["Properties"].get("Layers") or []
         directorio = BUILD / nombre
         if not (directorio / "app.py").is_file():
             errores.append(f"{nombre}: falta app.py en el artefacto")
@@ -76,10 +96,30 @@ def revisar(arquitectura: str) -> list[str]:
             errores.append(f"{nombre}: envía archivos que no son su código: {sorted(sobrantes)}")
         if not list((directorio / "__pycache__").glob("app.cpython-313.pyc")):
             errores.append(f"{nombre}: sin bytecode compilado")
-        if tamano(directorio) + peso > LIMITE_LAMBDA:
+        if tamano(directorio) + peso + (peso_xlsx if capas_propias else 0) > LIMITE_LAMBDA:
             errores.append(f"{nombre}: supera el límite de Lambda de 250 MiB con la capa")
-    print(f"capa: {peso / 2**20:.2f} MiB, {len(objetos)} extensiones {arquitectura}; funciones: {len(funciones)}")
+    print(
+        f"capa: {peso / 2**20:.2f} MiB, {len(objetos)} extensiones {arquitectura};"
+        f" capa xlsx: {peso_xlsx / 2**20:.2f} MiB; funciones: {len(funciones)}"
+    )
     return errores
+
+
+def revisar_xlsx(arquitectura: str) -> tuple[int, list[str]]:
+    """The spreadsheet layer: openpyxl with Pillow (native, for the functions' architecture) and defusedxml."""
+    capa = BUILD / "XlsxLayer" / "python"
+    if not capa.is_dir():
+        return 0, [f"No existe {capa}: ejecute make build"]
+    errores = [f"La capa xlsx no incluye {p}" for p in EN_CAPA_XLSX if not (capa / p).is_dir()]
+    objetos = list(capa.rglob("*.so"))
+    if not objetos:
+        errores.append("La capa xlsx no tiene extensiones nativas (¿falta Pillow?)")
+    errores += [
+        f"{so.relative_to(BUILD)} no es {arquitectura}"
+        for so in objetos
+        if maquina_elf(so) != MAQUINA_ELF[arquitectura]
+    ]
+    return tamano(capa), errores
 
 
 def main() -> int:

@@ -62,6 +62,11 @@ ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("GET", "/api/expedientes/{no_siniestro}/checklist"): PERSONAL,
     ("PUT", "/api/expedientes/{no_siniestro}/checklist"): PERSONAL,
     ("DELETE", "/api/expedientes/{no_siniestro}/checklist"): frozenset({A}),
+    ("GET", "/api/expedientes/{no_siniestro}/formatos/{formato}"): PERSONAL,
+    ("PUT", "/api/formatos/plantillas/{formato}"): frozenset({A}),
+    ("POST", "/api/formatos/plantillas/{formato}/confirmar"): frozenset({A}),
+    ("GET", "/api/formatos/plantillas/{formato}"): frozenset({A}),
+    ("DELETE", "/api/formatos/plantillas/{formato}"): frozenset({A}),
     ("GET", "/api/ordenes-servicio"): PERSONAL,
     ("GET", "/api/ordenes-servicio/{serviceOrderId}"): PERSONAL,
     ("POST", "/serviceOrders"): frozenset({I}),
@@ -136,7 +141,12 @@ def integracion() -> LlamanteCliente:
 
 def _parametros(ruta: str) -> dict[str, str]:
     """Values that name nothing, so allowed roles can never change real data here."""
-    valores = {"no_siniestro": f"MATRIZ-{uuid.uuid4().hex[:8]}", "id": "987654321", "serviceOrderId": "987654321"}
+    valores = {
+        "no_siniestro": f"MATRIZ-{uuid.uuid4().hex[:8]}",
+        "id": "987654321",
+        "serviceOrderId": "987654321",
+        "formato": "ninguno",
+    }
     return {nombre: valor for nombre, valor in valores.items() if "{" + nombre + "}" in ruta}
 
 

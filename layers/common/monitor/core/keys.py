@@ -254,3 +254,23 @@ def migracion(nombre: str) -> Clave:
 def reporte_s3(nombre: str) -> str:
     """Generated report files: their own prefix in the evidence bucket, expired by a lifecycle rule."""
     return f"reportes/{nombre}"
+
+
+# ---- formatos (printable forms)
+def plantilla_formato(formato: str) -> Clave:
+    """Which template a form is filled from: absent = the project's own; present = the shop's upload in use
+    (its S3 key and version) and, while an upload is pending, that upload's key."""
+    return {"PK": f"FORMATO#{formato}", "SK": "PLANTILLA"}
+
+
+PREFIJO_PLANTILLAS_S3 = "plantillas/"
+
+
+def plantilla_s3(formato: str, id_carga: str) -> str:
+    """A shop template's upload: its own prefix, outside every expediente."""
+    return f"{PREFIJO_PLANTILLAS_S3}{formato}/{id_carga}.xlsx"
+
+
+def formato_s3(no_siniestro: str, formato: str, marca: str) -> str:
+    """A generated form: under the expediente's prefix, so deleting the expediente deletes it too."""
+    return f"{prefijo_expediente_s3(no_siniestro)}formatos/{formato}-{marca}.xlsx"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 from monitor.core.errors import ServicioNoDisponible
 from monitor.core.observability import logger
@@ -135,10 +136,38 @@ def url_descarga(clave: str, content_type: str, nombre: str, segundos: int, *, a
     return url
 
 
-def subir(clave: str, datos: bytes, content_type: str) -> None:
-    """A file the server generated (a report, a printable form), written straight to the bucket."""
+def subir(clave: str, datos: bytes, content_type: str, *, etiquetas: Mapping[str, str] | None = None) -> None:
+    """A file the server generated (a report, a printable form), written straight to the bucket. `etiquetas`
+    (object tags) let a lifecycle rule find it wherever its key puts it."""
+    parametros: dict[str, Any] = {"Bucket": bucket(), "Key": clave, "Body": datos, "ContentType": content_type}
+    if etiquetas:
+        parametros["Tagging"] = urlencode(dict(etiquetas))
     with errores():
-        cliente().put_object(Bucket=bucket(), Key=clave, Body=datos, ContentType=content_type)
+        cliente().put_object(**parametros)
+
+
+def leer(clave: str, maximo: int, *, version: str | None = None) -> bytes | None:
+    """A whole object (that version of it, when given), at most `maximo` bytes: a larger one raises ValueError
+    before its body is read. None when it does not exist."""
+    from botocore.exceptions import ClientError
+
+    parametros: dict[str, Any] = {"Bucket": bucket(), "Key": clave}
+    if version:
+        parametros["VersionId"] = version
+    try:
+        with errores():
+            respuesta = cliente().get_object(**parametros)
+            if int(respuesta.get("ContentLength") or 0) > maximo:
+                respuesta["Body"].close()
+                raise ValueError(f"El objeto excede {maximo} bytes")
+            datos: bytes = respuesta["Body"].read(maximo + 1)
+    except ClientError as exc:
+        if _codigo(exc) in _NO_EXISTE or _codigo(exc) == "NoSuchVersion":
+            return None
+        raise
+    if len(datos) > maximo:
+        raise ValueError(f"El objeto excede {maximo} bytes")
+    return datos
 
 
 def borrar_prefijo(prefijo: str, *, exacta: bool = False) -> int:
