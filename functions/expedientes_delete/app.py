@@ -23,11 +23,12 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar expe
         200: documentar("Eliminado", "El No. Siniestro eliminado"),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente no encontrado"),
+        412: documentar("Error", "If-Match no coincide con la versión actual: no se eliminó nada"),
     },
 )
 def eliminar(no_siniestro: str) -> Response[str]:
     no = de_ruta(no_siniestro)
-    expedientes.eliminar(no)
+    expedientes.eliminar(no, si_coincide=app.cabecera("If-Match"))
     return respuesta({"eliminado": no})
 
 

@@ -25,10 +25,11 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
         403: documentar("Error", "Rol sin acceso, o reabrir Salida sin ser administrador"),
         404: documentar("Error", "Expediente no encontrado"),
         409: documentar("Error", "Mismo estado, salto no permitido o requisitos de Salida faltantes"),
+        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag: la actual)"),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:
-    item = estados.cambiar(de_ruta(no_siniestro), datos.estado, app.principal)
+    item = estados.cambiar(de_ruta(no_siniestro), datos.estado, app.principal, si_coincide=app.cabecera("If-Match"))
     return respuesta(expedientes.a_respuesta(item), headers={"ETag": expedientes.etag(item)})
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, documentar, no_modificado, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import de_ruta
@@ -21,11 +21,14 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener ex
             "expedientes.DetalleExpediente", "Expediente, aseguradora, historial de estados y órdenes de servicio"
         ),
         400: documentar("Error", "No. Siniestro requerido"),
+        304: {"description": "If-None-Match nombra la versión actual: sin cuerpo"},
         404: documentar("Error", "Expediente no encontrado"),
     },
 )
 def obtener(no_siniestro: str) -> Response[str]:
-    cuerpo, etag = expedientes.detalle(de_ruta(no_siniestro))
+    cuerpo, etag = expedientes.detalle(de_ruta(no_siniestro), si_no_coincide=app.cabecera("If-None-Match"))
+    if cuerpo is None:
+        return no_modificado(etag)
     return respuesta(cuerpo, headers={"ETag": etag})
 
 

@@ -74,6 +74,11 @@ def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None =
     return Response(status_code=status, content_type=JSON, body=jsoncodec.dumps(datos), headers=dict(headers or {}))
 
 
+def no_modificado(etag: str) -> Response[str]:
+    """304 for a conditional GET whose If-None-Match names the current ETag: no body, the ETag again."""
+    return Response(status_code=304, body="", headers={"ETag": etag})
+
+
 def _proxy(status: int, cuerpo: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "statusCode": status,

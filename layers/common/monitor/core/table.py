@@ -247,10 +247,22 @@ def update(
     return de_dynamo(respuesta.get("Attributes", {}))
 
 
-def delete(clave: Mapping[str, str], *, condicion: str | None = None) -> None:
+def delete(
+    clave: Mapping[str, str],
+    *,
+    condicion: str | None = None,
+    valores_expr: Mapping[str, Any] | None = None,
+    nombres: Mapping[str, str] | None = None,
+) -> None:
+    """A refused condition raises `CondicionFallida` carrying the item as it was (None when there was none)."""
     parametros: dict[str, Any] = {"TableName": settings().tabla, "Key": a_dynamo(clave)}
     if condicion:
         parametros["ConditionExpression"] = condicion
+        parametros["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    if valores_expr:
+        parametros["ExpressionAttributeValues"] = valores(valores_expr)
+    if nombres:
+        parametros["ExpressionAttributeNames"] = dict(nombres)
     with errores():
         cliente().delete_item(**parametros)
 

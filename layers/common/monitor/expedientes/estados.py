@@ -51,13 +51,18 @@ def faltantes_para_salida(item: dict[str, Any]) -> list[str]:
     return faltantes
 
 
-def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str, Any]:
+def cambiar(
+    no_siniestro: str, nuevo: Estado, principal: Principal, *, si_coincide: str | None = None
+) -> dict[str, Any]:
     """Consistent read, rules, then state + version + index + history in one conditional transaction.
 
     A lost race re-reads: if the winner already moved it to `nuevo` the loser gets the 409 of "same state".
+    With If-Match (`si_coincide`) a version other than the one named is a 412, before any rule.
     """
+    esperada = expedientes.version_esperada(si_coincide)
     for _ in range(INTENTOS):
         item = expedientes.obtener(no_siniestro, consistente=True)
+        expedientes.exigir_version(item, esperada)
         actual = validar_transicion(item, nuevo, principal.rol)
         momento = ahora()
         version = int(item["version"]) + 1

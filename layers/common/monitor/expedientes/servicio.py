@@ -7,6 +7,7 @@ conditioned on the `version` it was read at, so concurrent writers never lose ea
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 import uuid
@@ -65,6 +66,45 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
 
 def etag(item: dict[str, Any]) -> str:
     return f'"{int(item["version"])}"'
+
+
+def etag_detalle(
+    meta: dict[str, Any], ordenes: list[dict[str, Any]], levantamiento: dict[str, Any] | None = None
+) -> str:
+    """The detail also shows the order links and the survey's summary, which change without touching the
+    expediente's version (the insurer's webhooks, the survey's own writes): their digest joins the version
+    (`"3-1a2b…"`), so If-None-Match never hides a new order or a changed survey. If-Match reads only the
+    version part (`version_esperada`)."""
+    if not ordenes and levantamiento is None:
+        return etag(meta)
+    from monitor.core import jsoncodec
+
+    aparte = jsoncodec.dumps({"ordenes": ordenes, "levantamiento": levantamiento})
+    huella = hashlib.sha256(aparte.encode()).hexdigest()[:12]
+    return f'"{int(meta["version"])}-{huella}"'
+
+
+def _etiquetas(cabecera: str) -> list[str]:
+    """The entity tags of an If-Match / If-None-Match list, without `W/` and quotes."""
+    return [parte.strip().removeprefix("W/").strip('"') for parte in cabecera.split(",") if parte.strip()]
+
+
+def coincide(cabecera: str | None, actual: str) -> bool:
+    """If-None-Match: does any tag listed (or `*`) name the current representation? (Weak comparison.)"""
+    if cabecera is None or not cabecera.strip():
+        return False
+    etiquetas = _etiquetas(cabecera)
+    return "*" in etiquetas or actual.strip('"') in etiquetas
+
+
+def cambio_desde_lectura(actual: dict[str, Any]) -> PrecondicionFallida:
+    """412 for a stale If-Match, with the current ETag so the client can re-read or retry."""
+    return PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
+
+
+def exigir_version(actual: dict[str, Any], esperada: int | None) -> None:
+    if esperada is not None and int(actual["version"]) != esperada:
+        raise cambio_desde_lectura(actual)
 
 
 def _indices(item: dict[str, Any]) -> dict[str, str]:
@@ -175,9 +215,10 @@ def obtener(no_siniestro: str, *, consistente: bool = False) -> dict[str, Any]:
     return item
 
 
-def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
+def detalle(no_siniestro: str, *, si_no_coincide: str | None = None) -> tuple[dict[str, Any] | None, str]:
     """One Query over EXP..OS$ (meta, history, survey header, order links) plus the insurer's name: two
-    requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`)."""
+    requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`).
+    When `si_no_coincide` (If-None-Match) names the current ETag the body is None and the insurer is not read."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(
         "PK = :pk AND SK BETWEEN :desde AND :hasta",
@@ -198,7 +239,10 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         for i in items
         if i["SK"].startswith(keys.PREFIJO_ORDEN) and vinculada(i, meta)
     ]
-    levantamiento = next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None)
+    levantamiento = _resumen_levantamiento(next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None))
+    actual = etag_detalle(meta, ordenes, levantamiento)
+    if coincide(si_no_coincide, actual):
+        return None, actual
     aseguradora = None
     if meta.get("id_aseguradora") is not None:
         id_aseguradora = int(meta["id_aseguradora"])
@@ -209,9 +253,9 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         "aseguradora": aseguradora,
         "historial_estado": historial,
         "ordenes_servicio": ordenes,
-        "levantamiento": _resumen_levantamiento(levantamiento),
+        "levantamiento": levantamiento,
     }
-    return cuerpo, etag(meta)
+    return cuerpo, actual
 
 
 def _resumen_levantamiento(item: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -262,12 +306,13 @@ def listar(
 
 # ---- update (the seed's PUT)
 def version_esperada(cabecera: str | None) -> int | None:
-    """`If-Match: 3`, `"3"` or `W/"3"`; `*` means any. Anything else can never match (412)."""
+    """`If-Match: 3`, `"3"`, `W/"3"` or the detail's `"3-1a2b…"`; `*` means any. Anything else can never
+    match (412)."""
     if cabecera is None or not cabecera.strip() or cabecera.strip() == "*":
         return None
-    texto = cabecera.strip().removeprefix("W/").strip('"')
+    texto = cabecera.strip().removeprefix("W/").strip('"').partition("-")[0]
     try:
-        return int(texto)
+        return int(texto) if texto.isdigit() else -1
     except ValueError:
         return -1
 
@@ -369,8 +414,7 @@ def actualizar(
     esperada = version_esperada(si_coincide)
     for intento in range(INTENTOS_ESCRITURA):
         actual = obtener(no_siniestro, consistente=True)
-        if esperada is not None and int(actual["version"]) != esperada:
-            raise PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
+        exigir_version(actual, esperada)
         cambiados = diferencias(actual, cambios)
         if not cambiados:
             return actual, False
@@ -401,13 +445,14 @@ def actualizar(
 
 
 # ---- delete
-def eliminar(no_siniestro: str) -> None:
+def eliminar(no_siniestro: str, *, si_coincide: str | None = None) -> None:
     """Meta first (so no new child can be attached), then evidence objects, then every child item.
 
     Service-order links (`OS#…`) stay: orders belong to the insurer and re-link if the claim is
     created again. If a previous attempt died half-way, a retry cleans what is left and still 404s.
+    With If-Match the meta's delete is conditioned on that version: a stale one deletes nothing (412).
     """
-    existia = _borrar_meta(no_siniestro)
+    existia = _borrar_meta(no_siniestro, version_esperada(si_coincide))
     coleccion = table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
     restos: list[Mapping[str, str]] = [
         {"PK": i["PK"], "SK": i["SK"]}
@@ -431,13 +476,16 @@ def eliminar(no_siniestro: str) -> None:
     logger.info("Expediente eliminado", extra={"no_siniestro": no_siniestro, "elementos": len(restos)})
 
 
-def _borrar_meta(no_siniestro: str) -> bool:
+def _borrar_meta(no_siniestro: str, esperada: int | None = None) -> bool:
     """The meta item, deleted as it was read (version) with its unit counter in the same transaction.
-    False when there is none (already deleted, or a previous attempt died half-way)."""
+    False when there is none (already deleted, or a previous attempt died half-way). With If-Match
+    (`esperada`) another version is a 412 and nothing is deleted: the transaction is conditioned on the
+    version read, so a change in between is caught too (re-read, then 412)."""
     for intento in range(INTENTOS_ESCRITURA):
         item = table.get(keys.expediente(no_siniestro), consistente=True)
         if item is None:
             return False
+        exigir_version(item, esperada)
         transaccion = table.Transaccion().delete(
             "expediente",
             keys.expediente(no_siniestro),
