@@ -62,6 +62,7 @@ class Expediente(Respuesta):
     ubicacion_almacenamiento: str
     id_aseguradora: int | None = None
     creado_por: int
+    creado_por_nombre: str | None = Field(description="Nombre de quien lo creó (null en expedientes antiguos)")
     version: int
     creado_en: str
     actualizado_en: str
@@ -75,6 +76,7 @@ class Expediente(Respuesta):
 class Persona(Respuesta):
     id: int
     username: str
+    nombre: str | None = Field(description="Nombre del usuario al escribir (null en registros antiguos)")
 
 
 class EntradaHistorial(Respuesta):

@@ -53,7 +53,14 @@ def no_encontrado() -> NoEncontrado:
 
 
 def persona(principal: Principal) -> dict[str, Any]:
-    return {"id": principal.id_usuario, "username": principal.username}
+    """Who did it, as stored with the write: id, username and name (the authorizer's, no extra read)."""
+    return {"id": principal.id_usuario, "username": principal.username, "nombre": principal.nombre}
+
+
+def persona_a_respuesta(guardada: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored `persona`; entries written before names were stored answer `nombre` null."""
+    datos = guardada or {}
+    return {"id": entero(datos.get("id")), "username": datos.get("username"), "nombre": datos.get("nombre")}
 
 
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +164,7 @@ def historial_a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
         "estado_anterior": item.get("estado_anterior"),
         "estado_nuevo": item["estado_nuevo"],
         "fecha_cambio": item["fecha_cambio"],
-        "cambiado_por": {k: entero(v) for k, v in (item.get("cambiado_por") or {}).items()},
+        "cambiado_por": persona_a_respuesta(item.get("cambiado_por")),
     }
 
 
@@ -171,6 +178,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         "estado": Estado.INGRESO.value,
         "ubicacion_almacenamiento": UBICACION_INICIAL,
         "creado_por": principal.id_usuario,
+        "creado_por_nombre": principal.nombre,
         "version": 1,
         "creado_en": momento,
         "actualizado_en": momento,
