@@ -26,7 +26,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al conf
 )
 def confirmar(no_siniestro: str, id: str) -> Response[str]:
     evidencia = evidencias.confirmar(
-        no_siniestro_valido(no_siniestro), id, app.principal.id_usuario, nombre=app.principal.nombre
+        no_siniestro_valido(no_siniestro), id, app.principal.id_usuario, nombre_usuario=app.principal.nombre
     )
     return respuesta(evidencia)
 

@@ -27,7 +27,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al soli
 )
 def solicitar(no_siniestro: str, solicitud: Annotated[EvidenciaNueva, Body()]) -> Response[str]:
     carga = evidencias.solicitar(
-        no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario, nombre=app.principal.nombre
+        no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario, nombre_usuario=app.principal.nombre
     )
     return respuesta(carga, 201)
 

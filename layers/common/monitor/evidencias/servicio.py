@@ -88,7 +88,7 @@ def _obtener(no_siniestro: str, id_evidencia: str, *, consistente: bool = True) 
 
 # ---- operations
 def solicitar(
-    no_siniestro: str, solicitud: EvidenciaNueva, usuario: int, *, nombre: str | None = None
+    no_siniestro: str, solicitud: EvidenciaNueva, usuario: int, *, nombre_usuario: str | None = None
 ) -> dict[str, Any]:
     """The item and the expediente check go in one transaction, so evidence is never written under
     an expediente that is being deleted."""
@@ -107,7 +107,7 @@ def solicitar(
         "s3_key": clave,
         "estado": EstadoEvidencia.PENDIENTE.value,
         "solicitado_por": usuario,
-        "solicitado_por_nombre": nombre,
+        "solicitado_por_nombre": nombre_usuario,
         "solicitado_en": iso(momento),
         "expira_en": iso(momento + timedelta(seconds=VIGENCIA_SEGUNDOS)),
     }
@@ -137,7 +137,9 @@ def _rechazar(item: dict[str, Any], motivo: str) -> NoReturn:
     raise SolicitudInvalida(f"{motivo}; el archivo se eliminó, vuelva a subirlo")
 
 
-def confirmar(no_siniestro: str, id_evidencia: str, usuario: int, *, nombre: str | None = None) -> dict[str, Any]:
+def confirmar(
+    no_siniestro: str, id_evidencia: str, usuario: int, *, nombre_usuario: str | None = None
+) -> dict[str, Any]:
     """Idempotent: confirming an evidence already `Subida` answers it again, unchanged."""
     item = _obtener(no_siniestro, id_evidencia)
     if item["estado"] == EstadoEvidencia.SUBIDA:
@@ -167,7 +169,7 @@ def confirmar(no_siniestro: str, id_evidencia: str, usuario: int, *, nombre: str
                 ":pendiente": EstadoEvidencia.PENDIENTE,
                 ":tamano": real_tamano,
                 ":usuario": usuario,
-                ":nombre": nombre,
+                ":nombre": nombre_usuario,
                 ":fecha": iso(dates.reloj()),
             },
             condicion="attribute_exists(PK) AND estado = :pendiente",
