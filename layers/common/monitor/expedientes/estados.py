@@ -14,7 +14,7 @@ from monitor.core.dates import ahora
 from monitor.core.errors import AccesoDenegado, Conflicto, ServicioNoDisponible, TransaccionCancelada
 from monitor.core.metrics import Metrica
 from monitor.core.observability import logger
-from monitor.expedientes import hitos
+from monitor.expedientes import busqueda, hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
 from monitor.reportes import agregados
@@ -82,6 +82,9 @@ def cambiar(
         }
         if alcanzados := hitos.alcanzados(item, cambiado, momento):
             asignar["hitos"] = cambiado["hitos"] = {**(item.get("hitos") or {}), **alcanzados}
+        indices_busqueda = busqueda.asignaciones(item, cambiado)
+        asignar |= indices_busqueda
+        cambiado |= indices_busqueda
         reporte, sin_reporte = agregados.aplicar_indices(cambiado)
         asignar |= reporte
         expresion, nombres, valores = table.expresion_update(asignar, sin_reporte)
@@ -104,6 +107,7 @@ def cambiar(
             )
         )
         agregados.contar(transaccion, item, cambiado)
+        busqueda.escribir_indice(transaccion, item, cambiado)  # the state copied on each token item
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:

@@ -29,8 +29,7 @@ from monitor.core.errors import (
 )
 from monitor.core.observability import logger
 from monitor.core.table import entero
-from monitor.expedientes import hitos
-from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
+from monitor.expedientes import busqueda, hitos
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 from monitor.ordenes.campos import vinculada
 from monitor.reportes import agregados
@@ -189,11 +188,11 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         **keys.expediente(no_siniestro),
         **_indices(item),
         "tipo": TIPO,
-        "busqueda": texto_busqueda(item.get("nombre_cliente"), item.get("placas")),
         agregados.CONTABILIZADO: True,
         **item,
     }
     agregados.aplicar_indices(registro)
+    registro[busqueda.TOKENS] = busqueda.tokens_de(registro)
     transaccion = (
         table.Transaccion()
         .put("expediente", registro, "attribute_not_exists(PK)")
@@ -201,6 +200,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
     )
     agregados.contar(transaccion, None, registro)
     agregados.expediente_creado(transaccion, no_siniestro)
+    busqueda.escribir_indice(transaccion, None, registro)
     if item.get("id_aseguradora") is not None:
         aseguradoras.comprobar_existe(transaccion, item["id_aseguradora"])
     try:
@@ -280,11 +280,26 @@ def _resumen_levantamiento(item: dict[str, Any] | None) -> dict[str, Any] | None
 
 # ---- list
 def listar(
-    *, estado: Estado | None, id_aseguradora: int | None, q: str | None, limite: int, cursor: str | None
+    *,
+    estado: Estado | None,
+    id_aseguradora: int | None,
+    q: str | None,
+    limite: int,
+    cursor: str | None,
+    actualizado_desde: str | None = None,
 ) -> dict[str, Any]:
-    """One Query per page on the narrowest index; the other filters are FilterExpressions."""
-    busqueda = normalizar_texto(q) if q else ""
-    alcance = cursors.alcance("GET /api/expedientes", estado=estado, id_aseguradora=id_aseguradora, q=busqueda)
+    """One Query per page on the narrowest index; the other filters are FilterExpressions, and a page they
+    leave empty is read on (`table.query_pagina`) so no page is empty while a cursor follows."""
+    if q is not None and actualizado_desde is not None:
+        mensaje = "q y actualizado_desde no se combinan"
+        raise SolicitudInvalida(mensaje, detalles=[{"campo": "actualizado_desde", "mensaje": mensaje}])
+    if q is not None:
+        return buscar(q, estado=estado, id_aseguradora=id_aseguradora, limite=limite, cursor=cursor)
+    if actualizado_desde is not None:
+        return cambiados_desde(
+            actualizado_desde, estado=estado, id_aseguradora=id_aseguradora, limite=limite, cursor=cursor
+        )
+    alcance = cursors.alcance("GET /api/expedientes", estado=estado, id_aseguradora=id_aseguradora)
     inicio = cursors.decodificar(cursor, alcance)
     filtros: list[str] = []
     valores: dict[str, Any] = {}
@@ -297,16 +312,83 @@ def listar(
         indice, pk = "GSI2", keys.expedientes_por_estado(estado.value)
     else:
         indice, pk = "GSI1", keys.EXPEDIENTES
-    if busqueda:
-        filtros.append("contains(busqueda, :q)")
-        valores[":q"] = busqueda
-    items, ultima = table.query(
+    items, ultima = table.query_pagina(
         f"{indice}PK = :pk",
         {":pk": pk, **valores},
         indice=indice,
         limite=limite,
         inicio=inicio,
         descendente=True,
+        filtro=" AND ".join(filtros) or None,
+    )
+    return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
+
+
+def buscar(
+    q: str, *, estado: Estado | None, id_aseguradora: int | None, limite: int, cursor: str | None
+) -> dict[str, Any]:
+    """Token items whose token begins with the query's longest word: one Query per page on the partition of
+    its first character (by insurer on GSI3, by state on GSI2, else GSI1), ordered by token. Other words of
+    the query, and a state next to an insurer, are filters. An expediente two of whose tokens match shows once
+    per page."""
+    clave, otras = busqueda.consulta(q)
+    alcance = cursors.alcance(
+        "GET /api/expedientes?q", q=" ".join([clave, *otras]), estado=estado, id_aseguradora=id_aseguradora
+    )
+    inicio = cursors.decodificar(cursor, alcance)
+    inicial = clave[0]
+    filtros: list[str] = []
+    valores: dict[str, Any] = {":clave": clave}
+    if id_aseguradora is not None:
+        indice, pk = "GSI3", keys.busqueda_por_aseguradora(id_aseguradora, inicial)
+        if estado is not None:
+            filtros.append("estado = :estado")
+            valores[":estado"] = estado.value
+    elif estado is not None:
+        indice, pk = "GSI2", keys.busqueda_por_estado(estado.value, inicial)
+    else:
+        indice, pk = "GSI1", keys.busqueda_todos(inicial)
+    for i, palabra in enumerate(otras):
+        filtros.append(f"contains({busqueda.PALABRAS}, :p{i})")
+        valores[f":p{i}"] = " " + palabra
+    items, ultima = table.query_pagina(
+        f"{indice}PK = :pk AND begins_with({indice}SK, :clave)",
+        {":pk": pk, **valores},
+        indice=indice,
+        limite=limite,
+        inicio=inicio,
+        filtro=" AND ".join(filtros) or None,
+    )
+    unicos: dict[str, dict[str, Any]] = {}
+    for item in items:
+        unicos.setdefault(str(item["no_siniestro"]), item)
+    return cursors.pagina([a_respuesta(i) for i in unicos.values()], ultima, alcance)
+
+
+def cambiados_desde(
+    desde: str, *, estado: Estado | None, id_aseguradora: int | None, limite: int, cursor: str | None
+) -> dict[str, Any]:
+    """What changed at or after `desde` (a phone's last sync), oldest change first, one Query per page on GSI4,
+    whose sort key is `actualizado_en` itself. The index is eventually consistent: clients ask from a little
+    before their last sync and take an expediente seen twice as a refresh."""
+    alcance = cursors.alcance(
+        "GET /api/expedientes?actualizado_desde", desde=desde, estado=estado, id_aseguradora=id_aseguradora
+    )
+    inicio = cursors.decodificar(cursor, alcance)
+    filtros: list[str] = []
+    valores: dict[str, Any] = {":pk": keys.EXPEDIENTES, ":desde": desde}
+    if estado is not None:
+        filtros.append("estado = :estado")
+        valores[":estado"] = estado.value
+    if id_aseguradora is not None:
+        filtros.append("id_aseguradora = :aseguradora")
+        valores[":aseguradora"] = id_aseguradora
+    items, ultima = table.query_pagina(
+        "GSI4PK = :pk AND actualizado_en >= :desde",
+        valores,
+        indice="GSI4",
+        limite=limite,
+        inicio=inicio,
         filtro=" AND ".join(filtros) or None,
     )
     return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
@@ -363,8 +445,8 @@ def _escritura(
         for atributo in _GSI3:
             nuevo.pop(atributo, None)
         nuevo |= indices
-    if tocados & {"nombre_cliente", "placas"}:
-        asignar["busqueda"] = nuevo["busqueda"] = texto_busqueda(nuevo.get("nombre_cliente"), nuevo.get("placas"))
+    if "busqueda" in actual:
+        quitar.append("busqueda")  # the text the former `contains` search read; the token items replace it
     if alcanzados:
         asignar["hitos"] = nuevo["hitos"] = {**(actual.get("hitos") or {}), **alcanzados}
     if "fecha_entrega" in tocados:
@@ -372,6 +454,9 @@ def _escritura(
         asignar |= reporte
         quitar += sin_reporte
     asignar |= {"version": nuevo["version"], "actualizado_en": momento}
+    indices_busqueda = busqueda.asignaciones(actual, nuevo)
+    asignar |= indices_busqueda
+    nuevo |= indices_busqueda
 
     expresion, nombres, valores = table.expresion_update(asignar, quitar)
     nombres["#version"] = "version"
@@ -395,6 +480,7 @@ def _escritura(
         )
     )
     agregados.contar(transaccion, actual, nuevo)
+    busqueda.escribir_indice(transaccion, actual, nuevo)
     nuevo_aseguradora = next((d["nuevo"] for d in cambiados if d["campo"] == "id_aseguradora"), None)
     if nuevo_aseguradora is not None:
         aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
