@@ -47,6 +47,8 @@ def revisar(arquitectura: str) -> list[str]:
         errores.append(f"La capa incluye {prohibido}, que no debe enviarse")
     if not (capa / "monitor" / "__init__.py").is_file():
         errores.append("La capa no incluye el paquete monitor")
+    if not (capa / "tzdata" / "zoneinfo" / "America" / "Mexico_City").is_file():
+        errores.append("La capa no incluye tzdata (zona horaria del taller si el runtime no trae la base IANA)")
     fuentes = list((capa / "monitor").rglob("*.py"))
     compilados = list((capa / "monitor").rglob("__pycache__/*.cpython-313.pyc"))
     if len(compilados) < len(fuentes):

@@ -1,4 +1,5 @@
-"""Date rules of the API: dates pinned to noon UTC so the day never shifts, timestamps in UTC ms Z."""
+"""Date rules of the API: dates pinned to noon UTC so the day never shifts, timestamps in UTC ms Z; a
+date-time without an offset is the shop's wall-clock time (`zona()`, the stack's ZonaHoraria), never silently UTC."""
 
 from __future__ import annotations
 
@@ -29,11 +30,16 @@ def _a_datetime(valor: str) -> datetime:
     texto = valor.strip()
     if texto.endswith(("z", "Z")):
         texto = texto[:-1] + "+00:00"
-    return datetime.fromisoformat(texto)
+    momento = datetime.fromisoformat(texto)
+    if momento.tzinfo is None:
+        # fold=0: of an hour that repeats when clocks go back, the first; a skipped hour is read forward.
+        momento = momento.replace(tzinfo=zona())
+    return momento
 
 
 def normalizar_fecha(valor: object) -> object:
-    """`"2024-03-22"` → `"2024-03-22T12:00:00.000Z"`; a full date-time is kept as UTC."""
+    """`"2024-03-22"` → `"2024-03-22T12:00:00.000Z"`; a full date-time is normalised to UTC (read in the
+    shop's zone when it has no offset)."""
     if valor is None or not isinstance(valor, str):
         return valor
     texto = valor.strip()
