@@ -111,6 +111,8 @@ class MonitorResolver(APIGatewayRestResolver):
         )
         self.roles = roles
         self.error_interno = error_interno
+        # (method, path as API Gateway names it) → the query parameters the route declares; any other is a 400.
+        self._consultas: dict[tuple[str, str], frozenset[str]] = {}
         self.exception_handler(ErrorMonitor)(self._error_monitor)
         self.exception_handler(RequestValidationError)(self._error_validacion)
         self.exception_handler(RequestUnsupportedContentType)(self._tipo_no_soportado)
@@ -124,9 +126,14 @@ class MonitorResolver(APIGatewayRestResolver):
         def registrar_y_preparar(manejador: Manejador) -> Manejador:
             resultado = registrar(manejador)
             for ruta in self._static_routes + self._dynamic_routes:
+                if ruta.func is not manejador:
+                    continue
                 valida = self._enable_validation if ruta.enable_validation is None else ruta.enable_validation
-                if ruta.func is manejador and valida:
+                nombres: frozenset[str] = frozenset()
+                if valida:
                     route_models.preparar(ruta)
+                    nombres = frozenset(p.alias for p in ruta.dependant.query_params)
+                self._consultas[(ruta.method, ruta.openapi_path)] = nombres
             return resultado
 
         return registrar_y_preparar
@@ -185,7 +192,28 @@ class MonitorResolver(APIGatewayRestResolver):
         if cuerpo and event.get("isBase64Encoded") and not _base64_utf8(cuerpo):
             detalles = [{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
             return _proxy(400, {"error": "El cuerpo no es JSON válido", "detalles": detalles})
+        if (ajenos := self._consulta_no_admitida(event)) is not None:
+            return _proxy(400, ajenos)
         return super().resolve(event, context)
+
+    def _consulta_no_admitida(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A route takes only the query parameters it declares, each once: an unknown one (a typo, a filter the
+        route does not have) is a 400 rather than silently ignored, on every list and every other route."""
+        admitidos = self._consultas.get((str(event.get("httpMethod", "")).upper(), str(event.get("resource", ""))))
+        if admitidos is None:
+            return None  # not one of this function's routes: the router answers it
+        multiples = event.get("multiValueQueryStringParameters") or {}
+        simples = event.get("queryStringParameters") or {}
+        detalles = []
+        for nombre in dict.fromkeys([*multiples, *simples]):
+            if nombre not in admitidos:
+                lista = ", ".join(sorted(admitidos)) or "ninguno"
+                detalles.append({"campo": str(nombre)[:100], "mensaje": f"Parámetro desconocido (admitidos: {lista})"})
+            elif len(multiples.get(nombre) or []) > 1:
+                detalles.append({"campo": str(nombre)[:100], "mensaje": "Parámetro repetido"})
+        if not detalles:
+            return None
+        return {"error": "Parámetro de consulta no admitido", "detalles": detalles}
 
     def cuerpo_crudo(self) -> bytes:
         """The body exactly as sent, for signatures."""
