@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth import sesion
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response
+from monitor.core.http import MonitorResolver, Response, sin_cuerpo
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 
 app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cerrar la sesión", validacion=False)
@@ -18,7 +18,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cerrar la 
     description="Revoca todos los tokens del usuario que llama. En AWS un token revocado puede seguir pasando "
     "hasta que venza la caché del autorizador (parámetro AuthorizerCacheSeconds, 60 s por defecto).",
     tags=["Autenticación"],
-    responses={204: {"description": "Sesiones cerradas: el token usado ya no sirve"}},
+    responses={204: sin_cuerpo("Sesiones cerradas: el token usado ya no sirve")},
 )
 def cerrar_sesion() -> Response[str]:
     sesion.cerrar_sesiones(app.principal)

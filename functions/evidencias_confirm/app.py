@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al conf
 @app.post(
     "/api/expedientes/<no_siniestro>/evidencias/<id>/confirmar",
     summary="Confirmar la carga de una evidencia",
+    tags=["Evidencias"],
     description="Comprueba el objeto en S3 (tipo y tamaño). Confirmar de nuevo una evidencia Subida la devuelve igual.",
     responses={
         200: documentar("evidencias.Evidencia", "Evidencia Subida"),

@@ -5,7 +5,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response, documentar, no_modificado, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, no_modificado, respuesta, sin_cuerpo
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import de_ruta
@@ -16,12 +16,16 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener ex
 @app.get(
     "/api/expedientes/<no_siniestro>",
     summary="Detalle de un expediente",
+    tags=["Expedientes"],
+    openapi_extensions=cabeceras("If-None-Match"),
     responses={
         200: documentar(
-            "expedientes.DetalleExpediente", "Expediente, aseguradora, historial de estados y órdenes de servicio"
+            "expedientes.DetalleExpediente",
+            "Expediente, aseguradora, historial de estados y órdenes de servicio",
+            cabeceras=("ETag",),
         ),
         400: documentar("Error", "No. Siniestro requerido"),
-        304: {"description": "If-None-Match nombra la versión actual: sin cuerpo"},
+        304: sin_cuerpo("If-None-Match nombra la versión actual: sin cuerpo", cabeceras=("ETag",)),
         404: documentar("Error", "Expediente no encontrado"),
     },
 )

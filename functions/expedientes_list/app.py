@@ -20,6 +20,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar exp
 @app.get(
     "/api/expedientes",
     summary="Listar expedientes",
+    tags=["Expedientes"],
     responses={
         200: documentar("expedientes.PaginaExpedientes", "Una página de expedientes y el cursor de la siguiente"),
         400: documentar("ErrorValidacion", "Filtro, límite o cursor inválido"),

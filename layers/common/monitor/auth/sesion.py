@@ -147,11 +147,11 @@ def cambiar_password(principal: Principal, datos: CambioPassword) -> dict[str, A
 
 def cerrar_sesiones(principal: Principal) -> None:
     """Logout: the user's token version goes up, so every token issued before (this one included) fails the
-    authorizer's version check. One UpdateItem; a user deleted meanwhile is a 401 like any revoked token."""
+    authorizer's version check. One UpdateItem; a user that no longer exists is a 404, as for /api/auth/me."""
     try:
         usuarios.revocar_sesiones(principal.id_usuario)
     except CondicionFallida:
-        raise NoAutenticado() from None
+        raise NoEncontrado(usuarios.NO_ENCONTRADO) from None
     logger.info("Sesiones cerradas", extra={"caller": principal.id_usuario})
 
 

@@ -26,14 +26,14 @@ def ahora() -> str:
     return iso(reloj())
 
 
-def _a_datetime(valor: str) -> datetime:
+def _a_datetime(valor: str, *, utc_sin_zona: bool = False) -> datetime:
     texto = valor.strip()
     if texto.endswith(("z", "Z")):
         texto = texto[:-1] + "+00:00"
     momento = datetime.fromisoformat(texto)
     if momento.tzinfo is None:
         # fold=0: of an hour that repeats when clocks go back, the first; a skipped hour is read forward.
-        momento = momento.replace(tzinfo=zona())
+        momento = momento.replace(tzinfo=UTC if utc_sin_zona else zona())
     return momento
 
 
@@ -57,6 +57,17 @@ def normalizar_marca_tiempo(valor: object) -> object:
     try:
         return iso(_a_datetime(valor))
     except (ValueError, OverflowError):
+        raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
+
+
+def normalizar_marca_tiempo_utc(valor: object) -> object:
+    """For a field its sender defines as UTC (the insurer's `createdOnUtcDate`, which .NET writes without a
+    `Z`): there a missing offset means UTC, not the shop's clock."""
+    if valor is None or not isinstance(valor, str):
+        return valor
+    try:
+        return iso(_a_datetime(valor, utc_sin_zona=True))
+    except ValueError:
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
 
 

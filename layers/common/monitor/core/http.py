@@ -44,6 +44,32 @@ TIPO_NO_SOPORTADO = {
 }
 
 
+# Headers the API reads or sets, with what they mean: declared once, named by the routes.
+CABECERAS_SOLICITUD = {
+    "If-Match": "ETag (o versión) del expediente que leyó el cliente: si cambió desde entonces la respuesta es 412 "
+    "con el ETag actual y no se escribe nada",
+    "If-None-Match": "ETag de la copia que ya tiene el cliente: si sigue vigente la respuesta es 304 sin cuerpo",
+    "X-Infopiezas-Hmac-Sha256": "HMAC-SHA256 en hexadecimal del cuerpo crudo con la hmac_key del cliente; "
+    "obligatoria cuando el cliente exige firma",
+    "X-Infopiezas-Topic": "Tema del evento que envía la plataforma (opcional; solo se registra)",
+}
+CABECERAS_RESPUESTA = {
+    "ETag": "Versión de lo que se responde; se envía en If-Match o If-None-Match",
+    "Retry-After": "Segundos que conviene esperar antes de reintentar",
+}
+EXTENSION_CABECERAS = "x-monitor-cabeceras"
+
+
+def cabeceras(*nombres: str) -> dict[str, Any]:
+    """`openapi_extensions` for a route that reads these request headers (`CABECERAS_SOLICITUD`): the document
+    declares them as header parameters, so Swagger UI's "Try it out" can send them. The route still reads them
+    with `MonitorResolver.cabecera`, without Pydantic."""
+    desconocidas = [n for n in nombres if n not in CABECERAS_SOLICITUD]
+    if desconocidas:
+        raise LookupError(f"Cabecera sin describir en CABECERAS_SOLICITUD: {desconocidas}")
+    return {EXTENSION_CABECERAS: list(nombres)}
+
+
 class Acceso(Protocol):
     """Who may call a route: the refusal for an event (status and message) or None, the caller it names,
     and the refusals to document in OpenAPI (status → description)."""
@@ -55,10 +81,11 @@ class Acceso(Protocol):
     def documentacion(self) -> Mapping[int, str]: ...
 
 
-def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIResponse:
+def documentar(modelo: str | tuple[str, ...], descripcion: str, *, cabeceras: tuple[str, ...] = ()) -> OpenAPIResponse:
     """One OpenAPI response entry, by model name (several names: any of them). `"expedientes.Expediente"`
     names a model of `monitor.expedientes.respuestas`; a bare name one of `monitor.core.responses`. The
-    models are loaded only when the document is generated (`monitor.core.openapi`)."""
+    models are loaded only when the document is generated (`monitor.core.openapi`). `cabeceras` names the
+    response headers it carries (`CABECERAS_RESPUESTA`)."""
     nombres = []
     for nombre in (modelo,) if isinstance(modelo, str) else modelo:
         paquete, _, clase = nombre.rpartition(".")
@@ -67,7 +94,17 @@ def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIRespon
         nombres.append(clase)
     referencias = [{"$ref": f"{REFERENCIA}{n}"} for n in nombres]
     esquema = referencias[0] if len(referencias) == 1 else {"anyOf": referencias}
-    return {"description": descripcion, "content": {JSON: {"schema": esquema}}}
+    return sin_cuerpo(descripcion, cabeceras=cabeceras) | {"content": {JSON: {"schema": esquema}}}
+
+
+def sin_cuerpo(descripcion: str, *, cabeceras: tuple[str, ...] = ()) -> OpenAPIResponse:
+    """A response entry without a body (204, 304), with the response headers it carries."""
+    entrada: OpenAPIResponse = {"description": descripcion}
+    if cabeceras:
+        entrada["headers"] = {
+            n: {"description": CABECERAS_RESPUESTA[n], "schema": {"type": "string"}} for n in cabeceras
+        }
+    return entrada
 
 
 def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response[str]:
@@ -151,9 +188,9 @@ class MonitorResolver(APIGatewayRestResolver):
             },
             413: documentar("Error", CUERPO_GRANDE),
             500: documentar("Error", self.error_interno),
-            503: documentar("Error", f"{ServicioNoDisponible.mensaje} (cabecera Retry-After)"),
+            503: documentar("Error", ServicioNoDisponible.mensaje, cabeceras=("Retry-After",)),
         }
-        return openapi.completar(super().get_openapi_schema(**opciones), comunes)
+        return openapi.completar(super().get_openapi_schema(**opciones), comunes, CABECERAS_SOLICITUD)
 
     @property
     def principal(self) -> Any:

@@ -15,8 +15,12 @@ from monitor.expedientes.campos import ESQUEMA_ID_HIJO, ESQUEMA_NO_SINIESTRO, Es
 PARAMETROS_DE_RUTA = {"no_siniestro": ESQUEMA_NO_SINIESTRO, "id": ESQUEMA_ID_HIJO}
 
 
+# Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps).
 class Expediente(Respuesta):
-    """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
+    __doc__ = (
+        "El expediente plano tal como quedó guardado (los campos del contrato más fecha_entrega, versión y "
+        "marcas de tiempo)."
+    )
 
     no_siniestro: str
     factura: str | None = None
