@@ -213,3 +213,32 @@ def test_after_logout_the_old_token_gets_401(api: Any, crear_usuario: Callable[.
     assert salida.status_code == 204
     assert despues.status_code == 401
     assert despues.json() == {"error": "Token inválido o expirado"}
+
+
+# ---- local run for a phone
+def test_on_the_lan_presigned_urls_use_the_address_the_phone_knows(
+    iniciar_api: Callable[..., Any], crear_usuario: Callable[..., Any], siniestro: Callable[[], str]
+) -> None:
+    from tests.e2e.test_evidencias_e2e import PNG, _crear_expediente, _pedir, _subir_por_formulario
+
+    # Given the gateway listening on every interface, known on the "LAN" as localhost (moto is this session's)
+    lan = iniciar_api(HOST="0.0.0.0", MONITOR_HOST_PUBLICO="localhost")
+    try:
+        operador = crear_usuario(Rol.OPERADOR)
+        no = siniestro()
+        _crear_expediente(lan, operador, no)
+
+        carga = _pedir(lan, operador, no).json()
+        subida = _subir_por_formulario(carga, PNG)
+        confirmada = lan.request(
+            "POST", f"/api/expedientes/{no}/evidencias/{carga['id']}/confirmar", token=operador.token
+        )
+        (listada,) = lan.request("GET", f"/api/expedientes/{no}/evidencias", token=operador.token).json()["items"]
+    finally:
+        salida = lan.detener()
+
+    assert carga["upload"]["url"].startswith("http://localhost:"), carga["upload"]["url"]
+    assert subida.status_code in (200, 204), subida.text
+    assert confirmada.status_code == 200, confirmada.text
+    assert listada["url"].startswith("http://localhost:")
+    assert "URLs de S3 firmadas para http://localhost:" in salida
