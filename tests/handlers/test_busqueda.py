@@ -338,3 +338,27 @@ def test_a_bad_actualizado_desde_is_400(invocar: Invocar, tecnico: Any, query: d
 
     assert r["statusCode"] == 400
     assert r["json"]["detalles"][0]["campo"] == "actualizado_desde"
+
+
+def test_the_backfill_joins_an_old_expediente_once_without_changing_its_version(
+    invocar: Invocar, operador: Any, tecnico: Any, siniestro: Callable[[], str]
+) -> None:
+    from monitor.expedientes import servicio
+    from tools import reindexar_busqueda
+
+    marca = _marca()
+    no = siniestro()
+    nuevo(invocar, operador, no, nombre_cliente=f"Cliente {marca}")
+    for token in tokens_guardados(no):
+        table.delete(keys.busqueda(no, token))
+    table.update(keys.expediente(no), "REMOVE tokens_busqueda, GSI4PK")
+
+    primera = reindexar_busqueda.reindexar(pagina=25)
+    segunda = servicio.reindexar(no)
+
+    assert primera >= 1
+    assert segunda is False
+    assert buscar(invocar, tecnico, marca) == [no]
+    meta = table.get(keys.expediente(no), consistente=True)
+    assert meta is not None
+    assert (int(meta["version"]), meta["GSI4PK"]) == (1, keys.EXPEDIENTES)

@@ -538,6 +538,38 @@ def actualizar(
     raise ServicioNoDisponible(MUY_SOLICITADO)
 
 
+# ---- indexes of expedientes written before them
+def reindexar(no_siniestro: str) -> bool:
+    """Joins an expediente written before the search and sync indexes to both (its token items, `GSI4PK`),
+    in one transaction conditioned on the version read; the version does not change, since nothing a client
+    sees does. False when it already was (or changed meanwhile: its own write indexed it)."""
+    actual = obtener(no_siniestro, consistente=True)
+    asignar = busqueda.asignaciones(actual, actual)
+    if not asignar:
+        return False
+    expresion, nombres, valores = table.expresion_update(asignar)
+    nombres["#version"] = "version"
+    valores[":leida"] = int(actual["version"])
+    transaccion = table.Transaccion().update(
+        "expediente", keys.expediente(no_siniestro), expresion, valores, condicion="#version = :leida", nombres=nombres
+    )
+    busqueda.escribir_indice(transaccion, actual, actual | asignar)
+    try:
+        transaccion.ejecutar()
+    except TransaccionCancelada as exc:
+        if exc.fallo("expediente"):
+            return False
+        raise
+    return True
+
+
+def sin_indexar(limite: int = 100, inicio: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any] | None]:
+    """One page of the claim numbers (GSI1, every expediente) that `reindexar` still has to join."""
+    items, ultima = table.query("GSI1PK = :pk", {":pk": keys.EXPEDIENTES}, indice="GSI1", limite=limite, inicio=inicio)
+    pendientes = [str(i["no_siniestro"]) for i in items if busqueda.asignaciones(i, i)]
+    return pendientes, ultima
+
+
 # ---- delete
 def eliminar(no_siniestro: str, *, si_coincide: str | None = None) -> None:
     """Meta first (so no new child can be attached), then evidence objects, then every child item.
