@@ -121,3 +121,11 @@ def test_the_headers_the_api_sets_are_declared_on_its_answers(documento: dict[st
     assert "Retry-After" in documento["paths"]["/api/auth/login"]["post"]["responses"]["429"]["headers"]
     for ruta, metodo, operacion in _operaciones(documento):
         assert "Retry-After" in operacion["responses"]["503"].get("headers", {}), f"{metodo} {ruta}"
+
+
+def test_answers_without_a_body_declare_none(documento: dict[str, Any]) -> None:
+    logout = documento["paths"]["/api/auth/logout"]["post"]["responses"]["204"]
+    no_modificado = documento["paths"]["/api/expedientes/{no_siniestro}"]["get"]["responses"]["304"]
+
+    assert "content" not in logout
+    assert "content" not in no_modificado

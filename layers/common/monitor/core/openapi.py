@@ -109,8 +109,9 @@ def _cuerpo_no_nulo(operacion: dict[str, Any]) -> None:
 def completar(esquema: OpenAPI, comunes: Mapping[int, Any], cabeceras: Mapping[str, str] | None = None) -> OpenAPI:
     """Adds to every operation the answers the resolver itself gives on any route (`comunes`), the request
     headers a route names (`http.cabeceras`, described in `cabeceras`) as header parameters, and the
-    components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
-    answers validation errors with the 400 in `comunes`. Parameters say what the server accepts."""
+    components that the routes name but Powertools did not generate. Drops Powertools' 422 (the resolver
+    answers validation errors with the 400 in `comunes`) and the body it gives 204 and 304, which have none.
+    Parameters say what the server accepts."""
     documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
     reglas = parametros_de_ruta()
     for operaciones in documento.get("paths", {}).values():
@@ -130,6 +131,8 @@ def completar(esquema: OpenAPI, comunes: Mapping[int, Any], cabeceras: Mapping[s
                 )
             respuestas = operacion.setdefault("responses", {})
             respuestas.pop("422", None)
+            for sin_cuerpo in ("204", "304"):  # no body by definition (Powertools adds the return type's)
+                respuestas.get(sin_cuerpo, {}).pop("content", None)
             for estado, respuesta in comunes.items():
                 respuestas.setdefault(str(estado), respuesta)
     componentes = documento.setdefault("components", {}).setdefault("schemas", {})
