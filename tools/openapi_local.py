@@ -31,6 +31,7 @@ ETIQUETAS = {
     "Integraciones": "Clientes de integración y webhooks de órdenes de mano de obra de las aseguradoras",
     "Expedientes": "Expedientes, flujo de estados, historial y auditoría",
     "Comentarios": "Notas del personal sobre un expediente",
+    "Levantamientos": "Levantamiento de daños de un expediente y sus conceptos",
     "Evidencias": "Fotografías y documentos de un expediente (carga directa a S3)",
     "Órdenes de servicio": "Órdenes de mano de obra recibidas, vistas por el personal",
 }

@@ -186,3 +186,26 @@ def test_an_order_linked_to_the_expediente_changes_the_detail_etag_but_not_if_ma
     assert con_orden["statusCode"] == 200
     assert con_orden["headers"]["ETag"].startswith('"1-')
     assert escrito["statusCode"] == 200, escrito["json"]
+
+
+def test_a_change_of_the_survey_changes_the_detail_etag(
+    invocar: Invocar, operador: Any, tecnico: Any, siniestro: Callable[[], str]
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    ruta = RUTA + "/levantamiento"
+    creado = invocar("levantamientos_put", "PUT", ruta, llamante=tecnico, ruta_params={"no_siniestro": no}, cuerpo={})
+    antes = detalle(invocar, tecnico, no)["headers"]["ETag"]
+    # The survey's own write: the expediente's version stays, the detail's summary of the survey does not.
+    cuerpo = '{"conceptos": [{"concepto": "Defensa", "costo": 100.00}]}'
+    cambio = invocar(
+        "levantamientos_put", "PUT", ruta, llamante=tecnico, ruta_params={"no_siniestro": no}, cuerpo=cuerpo
+    )
+
+    despues = detalle(invocar, tecnico, no, **{"If-None-Match": antes})
+
+    assert creado["statusCode"] == 201, creado["json"]
+    assert cambio["statusCode"] == 200, cambio["json"]
+    assert despues["statusCode"] == 200
+    assert despues["json"]["levantamiento"]["conceptos"] == 1
+    assert despues["headers"]["ETag"] != antes

@@ -46,7 +46,7 @@ TIPO_NO_SOPORTADO = {
 
 # Headers the API reads or sets, with what they mean: declared once, named by the routes.
 CABECERAS_SOLICITUD = {
-    "If-Match": "ETag (o versión) del expediente que leyó el cliente: si cambió desde entonces la respuesta es 412 "
+    "If-Match": "ETag (o versión) del recurso que leyó el cliente: si cambió desde entonces la respuesta es 412 "
     "con el ETag actual y no se escribe nada",
     "If-None-Match": "ETag de la copia que ya tiene el cliente: si sigue vigente la respuesta es 304 sin cuerpo",
     "X-Infopiezas-Hmac-Sha256": "HMAC-SHA256 en hexadecimal del cuerpo crudo con la hmac_key del cliente; "
@@ -56,6 +56,7 @@ CABECERAS_SOLICITUD = {
 CABECERAS_RESPUESTA = {
     "ETag": "Versión de lo que se responde; se envía en If-Match o If-None-Match",
     "Retry-After": "Segundos que conviene esperar antes de reintentar",
+    "Location": "Ruta del recurso creado",
 }
 EXTENSION_CABECERAS = "x-monitor-cabeceras"
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from monitor.core import cursors, keys
-from monitor.core.table import entero
 from monitor.expedientes import servicio as expedientes
 
 

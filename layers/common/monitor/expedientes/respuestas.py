@@ -115,8 +115,9 @@ class AseguradoraResumen(Respuesta):
     nombre: str | None
 
 
+# The damage survey at a glance; the whole survey is GET …/levantamiento.
 class ResumenLevantamiento(Respuesta):
-    """The damage survey at a glance; the whole survey is GET …/levantamiento."""
+    __doc__ = "El levantamiento de daños en una línea; el completo es GET …/levantamiento."
 
     total: Annotated[Decimal, WithJsonSchema({"type": "number"})] = Field(description="Total con IVA")
     conceptos: int = Field(description="Número de conceptos")
