@@ -34,6 +34,7 @@ ETIQUETAS = {
     "Levantamientos": "Levantamiento de daños de un expediente y sus conceptos",
     "Evidencias": "Fotografías y documentos de un expediente (carga directa a S3)",
     "Órdenes de servicio": "Órdenes de mano de obra recibidas, vistas por el personal",
+    "Reportes": "Tablero de producción y tiempos de ciclo",
 }
 _ASSETS_SWAGGER = Path(swagger_ui.__file__).parent
 ASSETS = {
