@@ -168,7 +168,7 @@ def test_an_order_linked_to_the_expediente_changes_the_detail_etag_but_not_if_ma
     from monitor.core import keys, table
 
     no = siniestro()
-    nuevo(invocar, operador, no)
+    nuevo(invocar, operador, no, id_aseguradora=1)
     sin_orden = detalle(invocar, tecnico, no)["headers"]["ETag"]
     # Given an insurer's order linked to the claim (the webhook writes the link without touching the version)
     table.put(
@@ -177,6 +177,7 @@ def test_an_order_linked_to_the_expediente_changes_the_detail_etag_but_not_if_ma
             "serviceOrderId": 987001,
             "serviceOrderNumber": "OS-1",
             "estado": "Recibida",
+            "id_aseguradora": 1,  # the expediente's insurer: only its orders are the claim's
         }
     )
 
