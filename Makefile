@@ -21,7 +21,7 @@ PYDIR := $(dir $(PYTHON))
 # sam build looks for python3.13 on PATH; pyenv shims for inactive versions do not run.
 SAM_ENV := PATH="$(abspath $(PYDIR)):$$PATH" MONITOR_PYTHON="$(PYTHON)" MONITOR_ARCH="$(ARCH)"
 
-.PHONY: help python venv tools run test lint typecheck pytest validate scan build check-build bench fuzz deploy admin migrar-hitos clean
+.PHONY: help python venv tools run test lint typecheck pytest validate scan build check-build bench fuzz deploy admin migrar-hitos reindexar clean
 
 help:
 	@echo "make run      start the local API (http://127.0.0.1:$${PORT:-3000}) with its embedded AWS"
@@ -32,6 +32,7 @@ help:
 	@echo "make deploy   sam build && sam deploy (use 'make deploy GUIDED=1' the first time)"
 	@echo "make admin    create the first administrator on a deployed stack (STACK=... USERNAME=...)"
 	@echo "make migrar-hitos  milestones and report counters for existing data (STACK=...; resumable)"
+	@echo "make reindexar join expedientes written before the search/sync indexes to them (STACK=...)"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -102,6 +103,9 @@ admin: venv
 
 migrar-hitos: venv
 	$(BIN)/python tools/migrar_hitos.py --stack "$(STACK)" $(if $(DESDE_CERO),--desde-cero,)
+
+reindexar: venv
+	$(BIN)/python tools/reindexar_busqueda.py --stack "$(STACK)"
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -13,9 +13,11 @@ PRESUPUESTO = {
     "authorizer": 1,  # GetItem USUARIO#id / CLIENTE#id
     "login": 3,  # GetItem LOGIN#u + GetItem USERNAME#u + GetItem USUARIO#id (success path)
     "GET detalle": 2,  # Query EXP#no SK between EXP and OS$ + GetItem insurer
-    "PUT": 2,  # GetItem (consistent) + TransactWrite (update + audit)
+    "PUT": 2,  # GetItem (consistent) + TransactWrite (update + audit + search token items)
     "GET lista": 1,  # Query GSI1/GSI2/GSI3, one page
-    "PATCH estado": 2,  # GetItem (consistent) + TransactWrite (state + history)
+    "GET búsqueda": 1,  # Query the token index (GSI1 BUSQUEDA#<c>, begins_with), one page
+    "logout": 1,  # UpdateItem USUARIO#id (ADD version_token)
+    "PATCH estado": 2,  # GetItem (consistent) + TransactWrite (state + history + search token items)
     "POST /serviceOrders": 3,  # BatchGet client+order, counter, transaction (first delivery)
     "cancel": 3,  # BatchGet client+order + TransactWrite (+ read on refusal)
     "GET levantamiento": 1,  # BatchGet header + line items

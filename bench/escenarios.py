@@ -448,7 +448,44 @@ class Pisos:
                     {"Update": {"TableName": self.t, "Key": clave, **update}},
                     {"Put": {"TableName": self.t, "Item": registro, "ConditionExpression": "attribute_not_exists(PK)"}},
                     *adicionales(leido),
+                    *self._tokens(no, leido),
                 ]
+            )
+
+        return piso
+
+    def _tokens(self, no: str, leido: dict[str, Any]) -> list[dict[str, Any]]:
+        """The search index's token items each write rewrites in its transaction: a copy of the expediente
+        under each token's keys (monitor.expedientes.busqueda.escribir_indice)."""
+        copia = {k: v for k, v in leido.items() if not k.startswith("GSI") and k not in ("PK", "SK", "tokens_busqueda")}
+        puts = []
+        for token in (t["S"] for t in leido.get("tokens_busqueda", {}).get("L", [])):
+            claves = {**keys.busqueda(no, token), **keys.listas_busqueda(no, token, leido["estado"]["S"], 1)}
+            puts.append({"Put": {"TableName": self.t, "Item": {**copia, **{k: {"S": v} for k, v in claves.items()}}}})
+        return puts
+
+    def busqueda(self, palabra: str) -> Callable[[int], None]:
+        def piso(_i: int) -> None:
+            self.c.query(
+                TableName=self.t,
+                IndexName="GSI1",
+                KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :palabra)",
+                ExpressionAttributeValues={":pk": {"S": keys.busqueda_todos(palabra[0])}, ":palabra": {"S": palabra}},
+                Limit=LIMITE_LISTA,
+            )
+
+        return piso
+
+    def logout(self, id_usuario: int) -> Callable[[int], None]:
+        clave = self._clave(f"USUARIO#{id_usuario}", "USUARIO")
+
+        def piso(_i: int) -> None:
+            self.c.update_item(
+                TableName=self.t,
+                Key=clave,
+                UpdateExpression="ADD version_token :uno",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":uno": {"N": "1"}},
             )
 
         return piso
@@ -953,6 +990,12 @@ def grupos(banco: Banco) -> list[Grupo]:
         Grupo([Escenario("authorizer", "auth_authorizer", lambda _i: evento_aut, {200}, pisos.autorizador(op.id))]),
         Grupo([Escenario("login", "auth_login", lambda _i: login, {200}, pisos.login(op), kdf=kdf(op))]),
     ]
+    if existe("auth_logout"):
+        saliente = crear_personal(banco)  # its tokens are revoked on every call: nobody else uses it
+        salida = banco.evento("POST", "/api/auth/logout", llamante=saliente.contexto)
+        resultado.append(
+            Grupo([Escenario("logout", "auth_logout", lambda _i: salida, {204}, pisos.logout(saliente.id))])
+        )
     if not existe("expedientes_create"):
         return resultado + _pendientes("functions/expedientes_create no existe (fixtures)")
     nos = _fixtures(banco, op, cliente)
@@ -1014,6 +1057,10 @@ def _grupos_expedientes(
         "GET", "/api/expedientes/{no_siniestro}", ruta={"no_siniestro": nos["DET"]}, llamante=op.contexto
     )
     listado = banco.evento("GET", "/api/expedientes", llamante=op.contexto, query={"limit": str(LIMITE_LISTA)})
+    # Every fixture's client is "Juan García": a search page is as full as the list's.
+    busqueda = banco.evento(
+        "GET", "/api/expedientes", llamante=op.contexto, query={"q": "garc", "limit": str(LIMITE_LISTA)}
+    )
     destinos = itertools.cycle(["Restauracion", "Ingreso"])
 
     def evento_put(i: int) -> Evento:
@@ -1040,6 +1087,7 @@ def _grupos_expedientes(
             limpiar("AUD#", "PUTH", "PUTP"),
         ),
         Grupo([Escenario("GET lista", "expedientes_list", lambda _i: listado, {200}, pisos.lista())]),
+        Grupo([Escenario("GET búsqueda", "expedientes_list", lambda _i: busqueda, {200}, pisos.busqueda("garc"))]),
         Grupo(
             [Escenario("PATCH estado", "expedientes_estado", evento_estado, {200}, pisos.estado(nos["ESTP"]))],
             limpiar("HIST#", "ESTH", "ESTP"),

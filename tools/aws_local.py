@@ -79,9 +79,12 @@ def olvidar_recursos() -> None:
         os.environ.pop(variable, None)
 
 
-def iniciar(prefijo: str = "monitor-local", *, aprovisionar_recursos: bool = True) -> AwsLocal:
+def iniciar(
+    prefijo: str = "monitor-local", *, aprovisionar_recursos: bool = True, escuchar: str = "127.0.0.1"
+) -> AwsLocal:
     """Starts moto (or uses AWS_ENDPOINT_URL / DYNAMODB_ENDPOINT_URL) and provisions everything
-    (unless the caller provisions itself, e.g. to keep going when DynamoDB is down)."""
+    (unless the caller provisions itself, e.g. to keep going when DynamoDB is down). `escuchar` is the address
+    moto binds: loopback, or every interface (`0.0.0.0`) when a phone on the LAN must reach its S3."""
     servidor = None
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
@@ -89,7 +92,7 @@ def iniciar(prefijo: str = "monitor-local", *, aprovisionar_recursos: bool = Tru
 
         puerto = puerto_libre()
         serializar_dynamodb()
-        servidor = ThreadedMotoServer(ip_address="127.0.0.1", port=puerto, verbose=False)
+        servidor = ThreadedMotoServer(ip_address=escuchar, port=puerto, verbose=False)
         servidor.start()
         endpoint = f"http://127.0.0.1:{puerto}"
     # Names can be given (e2e tests point the gateway at the test session's resources).
@@ -205,3 +208,27 @@ def aprovisionar(local: AwsLocal) -> None:
         s3.create_bucket(Bucket=local.bucket)
         # As in template.yaml: versioned, so deletes must remove every version.
         s3.put_bucket_versioning(Bucket=local.bucket, VersioningConfiguration={"Status": "Enabled"})
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def ip_de_red() -> str:
+    """This machine's address on its LAN (the interface of the default route; nothing is sent), or loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return str(s.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def endpoint_s3_publico(endpoint: str, host_publico: str) -> str:
+    """The S3 endpoint functions sign URLs with when a phone must reach it: the same port on the address the
+    phone knows this machine by (only a loopback endpoint is rewritten; another host is already reachable)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    partes = urlsplit(endpoint)
+    if partes.hostname not in LOOPBACK or host_publico == partes.hostname:
+        return endpoint
+    return urlunsplit(partes._replace(netloc=f"{host_publico}:{partes.port}" if partes.port else host_publico))

@@ -70,6 +70,8 @@ def revisar(arquitectura: str) -> list[str]:
         enviado = capa / "monitor" / dato.relative_to(PAQUETE)
         if not enviado.is_file() or enviado.read_bytes() != dato.read_bytes():
             errores.append(f"La capa no incluye {dato.relative_to(RAIZ)} tal cual (lo carga en ejecución)")
+    if not (capa / "tzdata" / "zoneinfo" / "America" / "Mexico_City").is_file():
+        errores.append("La capa no incluye tzdata (zona horaria del taller si el runtime no trae la base IANA)")
     fuentes = list((capa / "monitor").rglob("*.py"))
     compilados = list((capa / "monitor").rglob("__pycache__/*.cpython-313.pyc"))
     if len(compilados) < len(fuentes):

@@ -9,7 +9,8 @@ DYNAMODB_ENDPOINT_URL for the table) points elsewhere.
 
     .venv/bin/python tools/local_gateway.py          # http://127.0.0.1:$PORT (3000)
 
-Environment: PORT, MONITOR_ADMIN_USER (admin), MONITOR_ADMIN_PASSWORD (generated and printed once
+Environment: PORT, HOST (127.0.0.1; 0.0.0.0 serves the LAN, moto included, and signs S3 URLs with
+MONITOR_HOST_PUBLICO or the LAN address), MONITOR_ADMIN_USER (admin), MONITOR_ADMIN_PASSWORD (generated and printed once
 when missing), AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT_URL, MONITOR_TABLE / MONITOR_JWT_SECRET_ID /
 MONITOR_BUCKET (resource names), MONITOR_CORS_ORIGINS (the web clients' origins, comma-separated;
 default: the template's CorsAllowedOrigins), MONITOR_PROHIBIR_SCAN=1 (any DynamoDB Scan fails; the tests
@@ -658,6 +659,8 @@ def banner(url: str, usuario: str, local: aws_local.AwsLocal) -> None:
     log(f"  Swagger UI: {url}/docs    OpenAPI: {url}/openapi.json")
     log(f"  Administrador: {usuario}")
     log(f"  AWS: {aws}; tabla {local.tabla}" + (f" en {dynamo}" if dynamo else ""))
+    if os.environ.get("AWS_ENDPOINT_URL_S3"):
+        log(f"  URLs de S3 firmadas para {os.environ['AWS_ENDPOINT_URL_S3']} (alcanzable desde la red local)")
     log("  Ctrl-C para detener.")
 
 
@@ -671,24 +674,39 @@ def silenciar_ruido() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
+def host_publico(host: str) -> str:
+    """How a phone on the LAN reaches this machine: MONITOR_HOST_PUBLICO, else the LAN address when listening on
+    every interface, else the address listened on."""
+    elegido = os.environ.get("MONITOR_HOST_PUBLICO", "").strip()
+    if elegido:
+        return elegido
+    return aws_local.ip_de_red() if host in ("0.0.0.0", "::", "") else host
+
+
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     silenciar_ruido()
     puerto = int(os.environ.get("PORT") or 3000)
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    en_red = host not in aws_local.LOOPBACK
     if os.environ.get("MONITOR_PROHIBIR_SCAN") == "1":
         prohibir_scan()
     try:
-        servidor = ServidorLocal(Gateway.desde_plantilla(), puerto)
+        servidor = ServidorLocal(Gateway.desde_plantilla(), puerto, host)
     except OSError as exc:
-        log(f"No se puede escuchar en 127.0.0.1:{puerto} ({exc}). Elija otro con PORT=...", error=True)
+        log(f"No se puede escuchar en {host}:{puerto} ({exc}). Elija otro con HOST=... o PORT=...", error=True)
         return 1
-    local = aws_local.iniciar(aprovisionar_recursos=False)
+    # On the LAN, moto listens there too and S3 URLs are signed with the address the phone knows.
+    local = aws_local.iniciar(aprovisionar_recursos=False, escuchar=host if en_red else "127.0.0.1")
     try:
         os.environ.update(local.entorno())
+        publico = host_publico(host) if en_red else "127.0.0.1"
+        if en_red and not os.environ.get("AWS_ENDPOINT_URL_S3"):
+            os.environ["AWS_ENDPOINT_URL_S3"] = aws_local.endpoint_s3_publico(local.endpoint, publico)
         aprovisionar(local)
         usuario = sembrar()
         serializar_metricas()
-        banner(f"http://127.0.0.1:{puerto}", usuario, local)
+        banner(f"http://{publico}:{puerto}", usuario, local)
         for senal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: background jobs start with it ignored
             signal.signal(senal, _interrumpir)
         try:

@@ -22,6 +22,20 @@ VERSION = "1.0.0"
 ESQUEMA_TOKEN = "bearerAuth"
 NO_IMPLEMENTADA = "x-monitor-no-implementada"
 
+# The operations' groups in Swagger UI, in this order; each route names its own (`tags=[...]`).
+ETIQUETAS = {
+    "Salud": "Disponibilidad del servicio",
+    "Autenticación": "Inicio y cierre de sesión, token de integración, usuario actual y contraseña",
+    "Usuarios": "Usuarios del taller (solo administradores)",
+    "Aseguradoras": "Catálogo de aseguradoras",
+    "Integraciones": "Clientes de integración y webhooks de órdenes de mano de obra de las aseguradoras",
+    "Expedientes": "Expedientes, flujo de estados, historial y auditoría",
+    "Comentarios": "Notas del personal sobre un expediente",
+    "Levantamientos": "Levantamiento de daños de un expediente y sus conceptos",
+    "Evidencias": "Fotografías y documentos de un expediente (carga directa a S3)",
+    "Órdenes de servicio": "Órdenes de mano de obra recibidas, vistas por el personal",
+    "Reportes": "Tablero de producción y tiempos de ciclo",
+}
 _ASSETS_SWAGGER = Path(swagger_ui.__file__).parent
 ASSETS = {
     "/docs/swagger-ui-bundle.min.js": ("swagger-ui-bundle.min.js", "application/javascript; charset=utf-8"),
@@ -54,6 +68,12 @@ def documento(rutas: Iterable[Ruta]) -> dict[str, Any]:
         if not operacion:
             operacion.update(_sin_implementar(ruta))
         operacion["security"] = [] if ruta.publica else [{ESQUEMA_TOKEN: []}]
+    usadas = {
+        t for operaciones in doc.get("paths", {}).values() for o in operaciones.values() for t in o.get("tags", [])
+    }
+    doc["tags"] = [{"name": n, "description": d} for n, d in ETIQUETAS.items() if n in usadas] + [
+        {"name": n} for n in sorted(usadas - set(ETIQUETAS))
+    ]
     return doc
 
 

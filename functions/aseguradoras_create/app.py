@@ -17,6 +17,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la aseg
 @app.post(
     "/api/aseguradoras",
     summary="Crear aseguradora",
+    tags=["Aseguradoras"],
     responses={
         201: documentar("aseguradoras.Aseguradora", "Aseguradora creada"),
         400: documentar("Error", "Datos inválidos"),

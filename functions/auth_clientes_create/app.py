@@ -19,6 +19,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la inte
 @app.post(
     "/api/integraciones",
     summary="Crear cliente de integración",
+    tags=["Integraciones"],
     responses={
         201: documentar("auth.ClienteCreado", "Credenciales (se muestran una sola vez)"),
         400: documentar("Error", "Datos inválidos o aseguradora inexistente"),

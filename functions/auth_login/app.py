@@ -18,11 +18,12 @@ app = MonitorResolver(roles=None, error_interno="Error interno al iniciar sesió
 @app.post(
     "/api/auth/login",
     summary="Iniciar sesión",
+    tags=["Autenticación"],
     responses={
         200: documentar("auth.Sesion", "Token de sesión y datos del usuario"),
         400: documentar("Error", "Cuerpo inválido"),
         401: documentar("Error", "Usuario o contraseña incorrectos"),
-        429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
+        429: documentar("Error", "Demasiados intentos fallidos", cabeceras=("Retry-After",)),
     },
 )
 def iniciar_sesion(credenciales: Annotated[Credenciales, Body()]) -> Response[str]:

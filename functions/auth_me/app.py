@@ -15,6 +15,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al consultar 
 @app.get(
     "/api/auth/me",
     summary="Usuario autenticado",
+    tags=["Autenticación"],
     responses={
         200: documentar("usuarios.Usuario", "El usuario que llama"),
         404: documentar("Error", "Usuario no encontrado"),

@@ -20,11 +20,12 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al cambiar la
 @app.post(
     "/api/auth/password",
     summary="Cambiar la contraseña propia",
+    tags=["Autenticación"],
     responses={
         200: documentar("auth.Token", "Contraseña cambiada; token nuevo (los demás quedan revocados)"),
         400: documentar("Error", "Cuerpo inválido o contraseña actual incorrecta"),
         409: documentar("Error", "El usuario cambió durante la operación"),
-        429: documentar("Error", "Demasiados intentos fallidos (ver Retry-After)"),
+        429: documentar("Error", "Demasiados intentos fallidos", cabeceras=("Retry-After",)),
     },
 )
 def cambiar_password(datos: Annotated[CambioPassword, Body()]) -> Response[str]:

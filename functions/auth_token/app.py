@@ -21,6 +21,7 @@ app = MonitorResolver(roles=None, error_interno="Error interno al emitir el toke
 @app.post(
     "/api/auth/token",
     summary="Token de integración (JSON o OAuth 2.0 client credentials)",
+    tags=["Autenticación"],
     description=(
         'JSON `{"client_id","client_secret"}` → `{"token","expires_in"}`; o formulario '
         "`application/x-www-form-urlencoded` con `grant_type=client_credentials`, `client_id` y `client_secret` "

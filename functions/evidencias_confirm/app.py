@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al conf
 @app.post(
     "/api/expedientes/<no_siniestro>/evidencias/<id>/confirmar",
     summary="Confirmar la carga de una evidencia",
+    tags=["Evidencias"],
     description="Comprueba el objeto en S3 (tipo y tamaño). Confirmar de nuevo una evidencia Subida la devuelve igual.",
     responses={
         200: documentar("evidencias.Evidencia", "Evidencia Subida"),
@@ -25,7 +26,9 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al conf
     },
 )
 def confirmar(no_siniestro: str, id: str) -> Response[str]:
-    evidencia = evidencias.confirmar(no_siniestro_valido(no_siniestro), id, app.principal.id_usuario)
+    evidencia = evidencias.confirmar(
+        no_siniestro_valido(no_siniestro), id, app.principal.id_usuario, nombre_usuario=app.principal.nombre
+    )
     return respuesta(evidencia)
 
 

@@ -18,6 +18,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al soli
 @app.post(
     "/api/expedientes/<no_siniestro>/evidencias",
     summary="Solicitar la URL para subir una evidencia",
+    tags=["Evidencias"],
     description="Firma un formulario POST de S3 (15 min, tipo y tamaño fijados). Después de subir, confirme.",
     responses={
         201: documentar("evidencias.CargaSolicitada", "Evidencia Pendiente y formulario de carga"),
@@ -26,7 +27,9 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al soli
     },
 )
 def solicitar(no_siniestro: str, solicitud: Annotated[EvidenciaNueva, Body()]) -> Response[str]:
-    carga = evidencias.solicitar(no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario)
+    carga = evidencias.solicitar(
+        no_siniestro_valido(no_siniestro), solicitud, app.principal.id_usuario, nombre_usuario=app.principal.nombre
+    )
     return respuesta(carga, 201)
 
 

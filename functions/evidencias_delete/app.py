@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la e
 @app.delete(
     "/api/expedientes/<no_siniestro>/evidencias/<id>",
     summary="Eliminar una evidencia",
+    tags=["Evidencias"],
     responses={
         200: documentar("Eliminado", "Evidencia eliminada"),
         404: documentar("Error", "Evidencia no encontrada"),

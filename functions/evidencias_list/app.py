@@ -18,6 +18,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar las
 @app.get(
     "/api/expedientes/<no_siniestro>/evidencias",
     summary="Evidencias de un expediente",
+    tags=["Evidencias"],
     description="Las pendientes cuyo formulario venció aparecen como Expirada, sin URL.",
     responses={
         200: documentar("evidencias.PaginaEvidencias", "Página de evidencias"),

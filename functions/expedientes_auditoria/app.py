@@ -19,6 +19,7 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al obte
 @app.get(
     "/api/expedientes/<no_siniestro>/auditoria",
     summary="Auditoría de cambios de un expediente",
+    tags=["Expedientes"],
     responses={
         200: documentar("expedientes.PaginaAuditoria", "Una entrada por escritura, la más reciente primero"),
         400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),

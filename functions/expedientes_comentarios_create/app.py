@@ -18,6 +18,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al crear come
 @app.post(
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Agregar un comentario",
+    tags=["Comentarios"],
     responses={
         201: documentar("expedientes.Comentario", "El comentario creado"),
         400: documentar("ErrorValidacion", "Texto vacío, demasiado largo o con caracteres de control"),

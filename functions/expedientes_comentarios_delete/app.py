@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar come
 @app.delete(
     "/api/expedientes/<no_siniestro>/comentarios/<id>",
     summary="Eliminar un comentario",
+    tags=["Comentarios"],
     responses={
         200: documentar("Eliminado", "El id del comentario eliminado"),
         404: documentar("Error", "Comentario no encontrado"),

@@ -19,6 +19,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al listar com
 @app.get(
     "/api/expedientes/<no_siniestro>/comentarios",
     summary="Comentarios de un expediente",
+    tags=["Comentarios"],
     responses={
         200: documentar("expedientes.PaginaComentarios", "Comentarios, el más reciente primero"),
         400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),

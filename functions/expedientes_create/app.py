@@ -18,8 +18,9 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al crea
 @app.post(
     "/api/expedientes",
     summary="Crear un expediente",
+    tags=["Expedientes"],
     responses={
-        201: documentar("expedientes.Expediente", "El expediente creado, en estado Ingreso"),
+        201: documentar("expedientes.Expediente", "El expediente creado, en estado Ingreso", cabeceras=("ETag",)),
         400: documentar("ErrorValidacion", "Faltan campos obligatorios, datos inválidos o aseguradora inexistente"),
         409: documentar("Error", "Ya existe un expediente con ese No. Siniestro"),
     },

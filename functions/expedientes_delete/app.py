@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import de_ruta
@@ -19,15 +19,18 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar expe
 @app.delete(
     "/api/expedientes/<no_siniestro>",
     summary="Eliminar un expediente y todo lo que cuelga de él",
+    tags=["Expedientes"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
         200: documentar("Eliminado", "El No. Siniestro eliminado"),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente no encontrado"),
+        412: documentar("Error", "If-Match no coincide con la versión actual: no se elimina nada", cabeceras=("ETag",)),
     },
 )
 def eliminar(no_siniestro: str) -> Response[str]:
     no = de_ruta(no_siniestro)
-    expedientes.eliminar(no)
+    expedientes.eliminar(no, si_coincide=app.cabecera("If-Match"))
     return respuesta({"eliminado": no})
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN_OPERADOR
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.expedientes import estados
@@ -19,8 +19,10 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
 @app.patch(
     "/api/expedientes/<no_siniestro>/estado",
     summary="Cambiar el estado de un expediente",
+    tags=["Expedientes"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("expedientes.Expediente", "El expediente en su nuevo estado"),
+        200: documentar("expedientes.Expediente", "El expediente en su nuevo estado", cabeceras=("ETag",)),
         400: documentar("ErrorValidacion", "Estado desconocido"),
         403: documentar("Error", "Rol sin acceso, o reabrir Salida sin ser administrador"),
         404: documentar("Error", "Expediente no encontrado"),
@@ -28,10 +30,11 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al camb
             ("Error", "expedientes.ErrorSalida"),
             "Mismo estado, salto no permitido, o requisitos de Salida faltantes (en palabras y en `faltantes`)",
         ),
+        412: documentar("Error", "If-Match no coincide con la versión actual: no se escribe nada", cabeceras=("ETag",)),
     },
 )
 def cambiar_estado(no_siniestro: str, datos: Annotated[CambioEstado, Body()]) -> Response[str]:
-    item = estados.cambiar(de_ruta(no_siniestro), datos.estado, app.principal)
+    item = estados.cambiar(de_ruta(no_siniestro), datos.estado, app.principal, si_coincide=app.cabecera("If-Match"))
     return respuesta(expedientes.a_respuesta(item), headers={"ETag": expedientes.etag(item)})
 
 

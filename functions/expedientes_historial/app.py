@@ -19,6 +19,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener el
 @app.get(
     "/api/expedientes/<no_siniestro>/estado/historial",
     summary="Historial de estados de un expediente",
+    tags=["Expedientes"],
     responses={
         200: documentar("expedientes.PaginaHistorial", "Cambios de estado, el más reciente primero"),
         400: documentar("ErrorValidacion", "No. Siniestro, límite o cursor inválido"),

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN_OPERADOR
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.metrics import Metrica
 from monitor.core.observability import CORRELACION_REST, contar, logger, metrics, tracer
 from monitor.core.params import Body
@@ -19,11 +19,15 @@ app = MonitorResolver(roles=ADMIN_OPERADOR, error_interno="Error interno al actu
 @app.put(
     "/api/expedientes/<no_siniestro>",
     summary="Actualizar un expediente (parcial)",
+    tags=["Expedientes"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("expedientes.Expediente", "El expediente completo tal como quedó guardado (cabecera ETag)"),
+        200: documentar(
+            "expedientes.Expediente", "El expediente completo tal como quedó guardado", cabeceras=("ETag",)
+        ),
         400: documentar("ErrorValidacion", "No. Siniestro requerido, datos inválidos o aseguradora inexistente"),
         404: documentar("Error", "Expediente no encontrado"),
-        412: documentar("Error", "If-Match no coincide con la versión actual"),
+        412: documentar("Error", "If-Match no coincide con la versión actual: no se escribe nada", cabeceras=("ETag",)),
     },
 )
 def actualizar(no_siniestro: str, datos: Annotated[CambiosExpediente, Body()]) -> Response[str]:

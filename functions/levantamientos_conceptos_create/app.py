@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.expedientes.campos import de_ruta
@@ -19,15 +19,20 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al agregar co
 @app.post(
     "/api/expedientes/<no_siniestro>/levantamiento/conceptos",
     summary="Agregar un concepto al levantamiento",
+    tags=["Levantamientos"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
         201: documentar(
             "levantamientos.Levantamiento",
             "El levantamiento completo; el concepto nuevo es el último (cabeceras ETag y Location)",
+            cabeceras=("ETag", "Location"),
         ),
         400: documentar("ErrorValidacion", "Concepto vacío o demasiado largo, costo inválido"),
         404: documentar("Error", "Expediente no encontrado, o Levantamiento no encontrado"),
         409: documentar("Error", "El levantamiento ya tiene 300 conceptos o excedería su tamaño máximo"),
-        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)"),
+        412: documentar(
+            "Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)", cabeceras=("ETag",)
+        ),
     },
 )
 def agregar(no_siniestro: str, datos: Annotated[ConceptoNuevo, Body()]) -> Response[str]:

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.expedientes.campos import de_ruta
 from monitor.levantamientos import servicio as levantamientos
@@ -17,11 +17,19 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar conc
 @app.delete(
     "/api/expedientes/<no_siniestro>/levantamiento/conceptos/<id>",
     summary="Eliminar un concepto del levantamiento",
+    tags=["Levantamientos"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("levantamientos.Levantamiento", "El levantamiento completo tal como quedó (cabecera ETag)"),
+        200: documentar(
+            "levantamientos.Levantamiento",
+            "El levantamiento completo tal como quedó (cabecera ETag)",
+            cabeceras=("ETag",),
+        ),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente, Levantamiento o Concepto no encontrado"),
-        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)"),
+        412: documentar(
+            "Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)", cabeceras=("ETag",)
+        ),
     },
 )
 def eliminar(no_siniestro: str, id: str) -> Response[str]:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.expedientes.campos import de_ruta
@@ -19,12 +19,20 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al actualizar
 @app.put(
     "/api/expedientes/<no_siniestro>/levantamiento/conceptos/<id>",
     summary="Actualizar un concepto del levantamiento (parcial)",
+    tags=["Levantamientos"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("levantamientos.Levantamiento", "El levantamiento completo tal como quedó (cabecera ETag)"),
+        200: documentar(
+            "levantamientos.Levantamiento",
+            "El levantamiento completo tal como quedó (cabecera ETag)",
+            cabeceras=("ETag",),
+        ),
         400: documentar("ErrorValidacion", "Datos inválidos o nada que actualizar"),
         404: documentar("Error", "Expediente, Levantamiento o Concepto no encontrado"),
         409: documentar("Error", "El levantamiento excedería su tamaño máximo"),
-        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)"),
+        412: documentar(
+            "Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)", cabeceras=("ETag",)
+        ),
     },
 )
 def actualizar(no_siniestro: str, id: str, datos: Annotated[CambiosConcepto, Body()]) -> Response[str]:

@@ -16,8 +16,11 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener le
 @app.get(
     "/api/expedientes/<no_siniestro>/levantamiento",
     summary="Levantamiento de daños de un expediente",
+    tags=["Levantamientos"],
     responses={
-        200: documentar("levantamientos.Levantamiento", "El levantamiento completo (cabecera ETag)"),
+        200: documentar(
+            "levantamientos.Levantamiento", "El levantamiento completo (cabecera ETag)", cabeceras=("ETag",)
+        ),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente no encontrado, o Levantamiento no encontrado"),
     },

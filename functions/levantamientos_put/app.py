@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import PERSONAL
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.expedientes.campos import de_ruta
@@ -19,15 +19,24 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al guardar le
 @app.put(
     "/api/expedientes/<no_siniestro>/levantamiento",
     summary="Crear o actualizar (parcial) el levantamiento de daños",
+    tags=["Levantamientos"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("levantamientos.Levantamiento", "El levantamiento actualizado tal como quedó (cabecera ETag)"),
+        200: documentar(
+            "levantamientos.Levantamiento",
+            "El levantamiento actualizado tal como quedó (cabecera ETag)",
+            cabeceras=("ETag",),
+        ),
         201: documentar(
             "levantamientos.Levantamiento",
             "El levantamiento creado; los datos del vehículo y del propietario no enviados se copian del expediente",
+            cabeceras=("ETag",),
         ),
         400: documentar("ErrorValidacion", "Datos inválidos, nada que actualizar o un id de concepto ajeno"),
         404: documentar("Error", "Expediente no encontrado"),
-        412: documentar("Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)"),
+        412: documentar(
+            "Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)", cabeceras=("ETag",)
+        ),
     },
 )
 def guardar(no_siniestro: str, datos: Annotated[CambiosLevantamiento, Body()]) -> Response[str]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor.core.http import Response, documentar, respuesta
+from monitor.core.http import Response, cabeceras, documentar, respuesta
 from monitor.core.models import EnteroCanonico
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body, Path
@@ -26,6 +26,7 @@ app = ResolverFirmado(
     "/serviceOrders/<serviceOrderId>/cancel",
     summary="Cancela una orden de mano de obra",
     tags=["Integraciones"],
+    openapi_extensions=cabeceras("X-Infopiezas-Hmac-Sha256", "X-Infopiezas-Topic"),
     responses={
         200: documentar(
             "ordenes.CancelledServiceOrderResponse", "Cancelada (isCancelled true) o rechazada con un texto"

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from monitor.core.http import Response, documentar, respuesta
+from monitor.core.http import Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.ordenes import recepcion
@@ -24,6 +24,7 @@ app = ResolverFirmado(
     "/serviceOrders",
     summary="Recibe una orden de mano de obra",
     tags=["Integraciones"],
+    openapi_extensions=cabeceras("X-Infopiezas-Hmac-Sha256", "X-Infopiezas-Topic"),
     responses={
         201: documentar("ordenes.CreatedServiceOrderResponse", "Orden registrada con nuestro número"),
         200: documentar("ordenes.CreatedServiceOrderResponse", "Reenvío de una orden ya registrada: el mismo número"),

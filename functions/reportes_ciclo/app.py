@@ -21,6 +21,7 @@ INT32_MAX = 2_147_483_647  # insurer ids are counters; a larger number names non
 @app.get(
     "/api/reportes/ciclo",
     summary="Tiempo de ciclo (llave a llave)",
+    tags=["Reportes"],
     description="Unidades entregadas entre desde y hasta (días del taller, incluidos; a lo más 366): días llave a "
     "llave (media, mediana, p90) y días por etapa, en general y por aseguradora. Con formato=xlsx responde la "
     "URL de descarga de las mismas cifras en una hoja de cálculo.",

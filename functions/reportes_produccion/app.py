@@ -18,6 +18,7 @@ app = MonitorResolver(
 @app.get(
     "/api/reportes/produccion",
     summary="Tablero de producción",
+    tags=["Reportes"],
     description="Unidades por etapa y aseguradora, unidades atrasadas (fecha promesa vencida, fuera de Salida) "
     "y órdenes de servicio recibidas cuyo siniestro aún no tiene expediente.",
     responses={200: documentar("reportes.Produccion", "El tablero de hoy")},

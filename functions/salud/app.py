@@ -14,9 +14,10 @@ app = MonitorResolver(roles=None, error_interno="Error interno al verificar el s
 @app.get(
     "/api/health",
     summary="Estado del servicio",
+    tags=["Salud"],
     responses={
         200: documentar("salud.Salud", "Servicio y tabla disponibles"),
-        503: documentar("Error", "La tabla no responde"),
+        503: documentar("Error", "La tabla no responde", cabeceras=("Retry-After",)),
     },
 )
 def health() -> Response[str]:

@@ -17,6 +17,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear el usua
 @app.post(
     "/api/usuarios",
     summary="Crear usuario",
+    tags=["Usuarios"],
     responses={
         201: documentar("usuarios.Usuario", "Usuario creado"),
         400: documentar("Error", "Datos inválidos"),

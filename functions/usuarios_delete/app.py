@@ -17,6 +17,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al desactivar el
 @app.delete(
     "/api/usuarios/<id>",
     summary="Desactivar usuario",
+    tags=["Usuarios"],
     responses={
         200: documentar("usuarios.Usuario", "El usuario, ya inactivo"),
         400: documentar("Error", "id no entero"),

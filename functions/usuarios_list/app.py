@@ -17,6 +17,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar usuari
 @app.get(
     "/api/usuarios",
     summary="Listar usuarios",
+    tags=["Usuarios"],
     responses={
         200: documentar("usuarios.ListaUsuarios", "Una página de usuarios"),
         400: documentar("Error", "limit o cursor inválidos"),

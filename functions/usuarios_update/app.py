@@ -20,6 +20,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al actualizar el
 @app.put(
     "/api/usuarios/<id>",
     summary="Actualizar usuario",
+    tags=["Usuarios"],
     responses={
         200: documentar("usuarios.Usuario", "El usuario como quedó"),
         400: documentar("Error", "Datos inválidos o id no entero"),

@@ -95,7 +95,7 @@ def crear_usuario(aws: aws_local.AwsLocal) -> Callable[..., Llamante]:
         username = username or f"{rol.value.lower()}-{uuid.uuid4().hex[:8]}"
         password = password or "clave-" + uuid.uuid4().hex[:10]
         item = usuarios.crear(nombre=f"Usuario {username}", username=username, password=password, rol=rol)
-        principal = Principal(id=str(item["id"]), username=username, rol=rol)
+        principal = Principal(id=str(item["id"]), username=username, rol=rol, nombre=item["nombre"])
         token = emitir_token(sub=principal.id, username=username, rol=rol, version=1, ttl=600)
         return Llamante(principal, token, password)
 

@@ -24,6 +24,8 @@ class Llamante:
         }
         if self.principal.id_aseguradora is not None:
             contexto["id_aseguradora"] = self.principal.id_aseguradora
+        if self.principal.nombre:
+            contexto["nombre"] = self.principal.nombre
         return contexto
 
     @property

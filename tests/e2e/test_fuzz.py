@@ -55,6 +55,10 @@ CONFIG = PERFILES.get(PERFIL, PERFILES["fast"])
 # response (404 `Ruta no encontrada`, as API Gateway's MISSING_AUTHENTICATION_TOKEN), never a 405.
 CHECKS = [c for c in TODOS_LOS_CHECKS.get_all() if c is not unsupported_method]
 
+# Operations that end the caller's sessions: each case gets a token of its own, or the shared one would be
+# revoked for every operation fuzzed after it.
+REVOCAN_SESION = {("POST", "/api/auth/logout")}
+
 # Operations where a schema-valid request may still be refused by a rule JSON Schema does not express:
 # (METHOD, path) -> checks skipped, each with its reason (also listed in docs/security.md).
 EXCLUSIONES: dict[tuple[str, str], list[Any]] = {
@@ -64,7 +68,7 @@ EXCLUSIONES: dict[tuple[str, str], list[Any]] = {
     ("POST", "/api/auth/token"): [positive_data_acceptance],
     # `content_type` must fit `tipo` (a PDF is a document, not a photograph): a rule across two fields.
     ("POST", "/api/expedientes/{no_siniestro}/evidencias"): [positive_data_acceptance],
-    # `id_aseguradora` must name an insurer of the catalog: a 400 by design (DESIGN §3), data not shape.
+    # `id_aseguradora` must name an insurer of the catalog: a 400 by design, data not shape.
     ("POST", "/api/integraciones"): [positive_data_acceptance],
     ("POST", "/api/expedientes"): [positive_data_acceptance],
     ("PUT", "/api/expedientes/{no_siniestro}"): [positive_data_acceptance],
@@ -325,7 +329,9 @@ def test_contrato(
     permitidos = roles.get(clave)
     cabeceras = {}
     if permitidos:
-        cabeceras["Authorization"] = f"Bearer {identidades.tokens[_rol_para(permitidos)]}"
+        rol = _rol_para(permitidos)
+        token = _usuario(rol)[1] if clave in REVOCAN_SESION else identidades.tokens[rol]
+        cabeceras["Authorization"] = f"Bearer {token}"
     CASOS[f"{clave[0]} {clave[1]}"] += 1
     excluidos = EXCLUSIONES.get(clave, [])
     _como_cliente(case)

@@ -81,7 +81,11 @@ def test_a_valid_token_is_allowed_on_the_whole_api_with_the_caller_in_context(
 
     assert _efecto(politica) == "Allow"
     assert politica["principalId"] == operador.principal.id
-    assert politica["context"] == {"username": operador.principal.username, "rol": "Operador"}
+    assert politica["context"] == {
+        "username": operador.principal.username,
+        "rol": "Operador",
+        "nombre": operador.principal.nombre,  # the user's name, for writes to store beside the id
+    }
     # One policy for every method and path of the stage: API Gateway's cache cannot grant the wrong route.
     assert _recursos(politica) == [
         f"arn:aws:execute-api:{eventos.REGION}:{eventos.CUENTA}:{eventos.API_ID}/{eventos.ETAPA}/*/*"
@@ -99,7 +103,12 @@ def test_an_integration_token_carries_its_insurer(autorizador: Callable[..., dic
 
     assert _efecto(politica) == "Allow"
     assert politica["principalId"] == cliente["client_id"]
-    assert politica["context"] == {"username": cliente["client_id"], "rol": "Integracion", "id_aseguradora": 2}
+    assert politica["context"] == {
+        "username": cliente["client_id"],
+        "rol": "Integracion",
+        "nombre": "Plataforma AXA",
+        "id_aseguradora": 2,
+    }
 
 
 ATAQUES: dict[str, Callable[[Any], str]] = {

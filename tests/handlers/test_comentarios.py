@@ -55,7 +55,11 @@ def test_any_staff_member_comments_and_the_server_sets_author_and_time(
     assert r["statusCode"] == 201
     assert dynamo_requests.llamadas == {"TransactWriteItems": 1}
     assert r["json"]["texto"] == "Falta la defensa trasera.\nLlega el lunes."
-    assert r["json"]["autor"] == {"id": tecnico.principal.id_usuario, "username": tecnico.principal.username}
+    assert r["json"]["autor"] == {
+        "id": tecnico.principal.id_usuario,
+        "username": tecnico.principal.username,
+        "nombre": tecnico.principal.nombre,
+    }
     assert FECHA_Z.match(r["json"]["fecha"])
     assert set(r["json"]) == {"id", "texto", "autor", "fecha"}
 

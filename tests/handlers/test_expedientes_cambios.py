@@ -437,7 +437,11 @@ def test_every_change_is_audited_with_who_when_old_and_new(
         {"campo": "doc_finiquito", "anterior": None, "nuevo": True},
         {"campo": "id_aseguradora", "anterior": 1, "nuevo": 2},
     ]
-    assert primera["usuario"] == {"id": operador.principal.id_usuario, "username": operador.principal.username}
+    assert primera["usuario"] == {
+        "id": operador.principal.id_usuario,
+        "username": operador.principal.username,
+        "nombre": operador.principal.nombre,
+    }
     assert FECHA_Z.match(primera["fecha"])
     assert ultima["fecha"] >= primera["fecha"]
     assert {primera["recurso"], ultima["recurso"]} == {"expediente"}

@@ -209,7 +209,11 @@ def test_the_first_put_creates_copying_vehicle_and_owner_from_the_expediente(
     assert cuerpo["totales"] == CERO
     assert cuerpo["version"] == 1
     assert cuerpo["no_siniestro"] == expediente
-    assert cuerpo["creado_por"] == {"id": tecnico.principal.id_usuario, "username": tecnico.principal.username}
+    assert cuerpo["creado_por"] == {
+        "id": tecnico.principal.id_usuario,
+        "username": tecnico.principal.username,
+        "nombre": tecnico.principal.nombre,
+    }
     assert FECHA_Z.match(cuerpo["creado_en"])
     assert cuerpo["actualizado_en"] == cuerpo["creado_en"]
 

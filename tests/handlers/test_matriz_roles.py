@@ -1,6 +1,6 @@
 """Every route in template.yaml, called by each role (and without a token) through its handler.
 
-The expected roles come from the table below, which mirrors DESIGN §3: a function that declares
+The expected roles come from the table below, which mirrors the API's route table: a function that declares
 the wrong roles fails here, and a route added to the template without a row here fails too."""
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ A, O, T, I = Rol.ADMINISTRADOR, Rol.OPERADOR, Rol.TECNICO, Rol.INTEGRACION  # no
 PUBLICA = None
 PERSONAL = frozenset({A, O, T})
 
-# DESIGN §3 and §7, row by row.
+# Who may call each route, row by row (docs/auth.md).
 ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("GET", "/api/health"): PUBLICA,
     ("POST", "/api/auth/login"): PUBLICA,
     ("POST", "/api/auth/token"): PUBLICA,
     ("GET", "/api/auth/me"): PERSONAL,
     ("POST", "/api/auth/password"): PERSONAL,
+    ("POST", "/api/auth/logout"): PERSONAL,
     ("GET", "/api/usuarios"): frozenset({A}),
     ("POST", "/api/usuarios"): frozenset({A}),
     ("PUT", "/api/usuarios/{id}"): frozenset({A}),

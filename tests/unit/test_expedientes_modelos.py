@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from monitor.core.errors import AccesoDenegado, Conflicto
-from monitor.expedientes import estados
+from monitor.core.errors import AccesoDenegado, Conflicto, SolicitudInvalida
+from monitor.expedientes import busqueda, estados
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import CAMPOS_SALIDA, Estado
 from monitor.expedientes.modelos import CambiosExpediente, ComentarioNuevo, ExpedienteNuevo
@@ -102,12 +102,39 @@ def test_comment_text_rules() -> None:
 
 
 @pytest.mark.parametrize(
-    ("nombre", "placas", "busca"),
-    [("José Peña", "ABC-123", "jose pena"), ("ÁLVARO", "xyz 9", "alvaro"), ("Ana", "ABC-123", "abc123")],
+    ("no", "nombre", "placas", "esperados"),
+    [
+        ("SIN-2024-01", "José Peña", "ABC-123", ["sin202401", "abc123", "123", "jose", "pena"]),
+        ("X", "ÁLVARO  de la O'Brien", "xyz 9", ["xyz9", "9", "alvaro", "de", "la", "brien", "obrien"]),
+        ("A1", "Ana Anabel María-José", None, ["a1", "anabel", "jose", "mariajose"]),
+    ],
 )
-def test_search_text_is_lowercase_without_accents(nombre: str, placas: str, busca: str) -> None:
-    assert busca in expedientes.texto_busqueda(nombre, placas)
-    assert expedientes.normalizar_texto("PEÑA Ü") == "pena u"
+def test_search_tokens_fold_case_accents_and_punctuation(
+    no: str, nombre: str, placas: str | None, esperados: list[str]
+) -> None:
+    # A token that begins another ("abc" of "abc123", "x" of "xyz9", "ana" of "anabel") is left out.
+    assert busqueda.tokens(no, placas, nombre) == esperados
+    assert busqueda.normalizar_texto("PEÑA Ü") == "pena u"
+
+
+@pytest.mark.parametrize(
+    ("q", "esperado"),
+    [("pena", ("pena", [])), ("ABC-1", ("abc1", [])), ("  José  PEÑA ", ("jose", ["pena"])), ("a b", ("a", ["b"]))],
+)
+def test_a_query_looks_up_its_longest_word_and_filters_by_the_others(q: str, esperado: tuple[str, list[str]]) -> None:
+    assert busqueda.consulta(q) == esperado
+
+
+@pytest.mark.parametrize("q", ["", "   ", "¿?", "---", "日本"])
+def test_a_query_without_letters_or_digits_is_refused(q: str) -> None:
+    with pytest.raises(SolicitudInvalida):
+        busqueda.consulta(q)
+
+
+def test_a_long_name_is_capped_so_the_transaction_stays_small() -> None:
+    nombre = " ".join(f"palabra{i}" for i in range(60))
+
+    assert len(busqueda.tokens("X", "Y", nombre)) == busqueda.MAX_TOKENS
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
-"""Date rules of DESIGN §2: dates pinned to noon UTC, timestamps in UTC with milliseconds and Z."""
+"""The API's date rules: dates pinned to noon UTC, timestamps in UTC with milliseconds and Z, a date-time
+without an offset read in the shop's time zone."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -26,7 +28,7 @@ class Modelo(BaseModel):
         ("2024-03-20T23:30:00-06:00", "2024-03-21T05:30:00.000Z"),
         ("2024-03-20T10:30:00Z", "2024-03-20T10:30:00.000Z"),
         ("2024-03-20T10:30:00.5z", "2024-03-20T10:30:00.500Z"),
-        ("2024-03-20T10:30:00", "2024-03-20T10:30:00.000Z"),
+        ("2024-03-20T10:30:00", "2024-03-20T16:30:00.000Z"),  # no offset: Mexico City's wall clock (UTC-6)
     ],
 )
 def test_dates_are_normalised(entrada: str, salida: str) -> None:
@@ -41,7 +43,10 @@ def test_dates_are_normalised(entrada: str, salida: str) -> None:
         ("2024-03-20T10:30:00.123456+00:00", "2024-03-20T10:30:00.123Z"),
         ("2024-03-20T10:30:00.000Z", "2024-03-20T10:30:00.000Z"),
         ("2024-12-31T22:00:00-05:00", "2025-01-01T03:00:00.000Z"),
-        ("2024-03-20", "2024-03-20T00:00:00.000Z"),
+        ("2024-03-20", "2024-03-20T06:00:00.000Z"),  # midnight in the shop
+        ("2024-03-20T10:30:00", "2024-03-20T16:30:00.000Z"),
+        ("2021-07-01T10:30:00", "2021-07-01T15:30:00.000Z"),  # Mexico City kept summer time until 2022
+        ("2024-03-20T10:30:00+00:00", "2024-03-20T10:30:00.000Z"),  # an explicit offset wins
     ],
 )
 def test_timestamps_are_converted_to_utc_milliseconds(entrada: str, salida: str) -> None:
@@ -77,3 +82,32 @@ def test_iso_and_ahora_are_utc_with_milliseconds(monkeypatch: pytest.MonkeyPatch
     assert dates.iso(datetime(2024, 3, 20, 4, 30)) == "2024-03-20T04:30:00.000Z"
     monkeypatch.setattr(dates, "reloj", lambda: datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert dates.ahora() == "2024-01-02T03:04:05.000Z"
+
+
+@pytest.fixture
+def zona(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    from monitor.core import settings
+
+    def fijar(nombre: str) -> None:
+        monkeypatch.setenv("MONITOR_ZONA_HORARIA", nombre)
+        settings.settings.cache_clear()
+
+    yield fijar
+    monkeypatch.undo()
+    settings.settings.cache_clear()
+
+
+def test_the_shop_s_zone_comes_from_the_environment(zona: Callable[[str], None]) -> None:
+    zona("Europe/Madrid")
+
+    assert dates.normalizar_marca_tiempo("2024-03-20T10:30:00") == "2024-03-20T09:30:00.000Z"
+    assert dates.normalizar_fecha("2024-03-20") == "2024-03-20T12:00:00.000Z"  # a bare date never shifts
+
+
+def test_an_unknown_zone_fails_loudly_at_first_use(zona: Callable[[str], None]) -> None:
+    from zoneinfo import ZoneInfoNotFoundError
+
+    zona("Marte/Olimpo")
+
+    with pytest.raises(ZoneInfoNotFoundError):
+        dates.normalizar_marca_tiempo("2024-03-20T10:30:00")

@@ -1,4 +1,4 @@
-"""The one error-mapping place and the role rules of DESIGN §2."""
+"""The one error-mapping place and the API's role rules."""
 
 from __future__ import annotations
 

@@ -74,7 +74,7 @@ def test_static_routes_match_only_themselves() -> None:
     assert not patron.match("/api/health/x")
 
 
-def test_table_definition_has_pk_sk_three_generic_gsis_and_the_reports_sparse_ones() -> None:
+def test_table_definition_has_pk_sk_the_generic_gsis_the_sync_index_and_the_reports_sparse_ones() -> None:
     definicion = plantilla.definicion_tabla()
 
     assert definicion["KeySchema"] == [
@@ -82,9 +82,11 @@ def test_table_definition_has_pk_sk_three_generic_gsis_and_the_reports_sparse_on
         {"AttributeName": "SK", "KeyType": "RANGE"},
     ]
     indices = {i["IndexName"]: i for i in definicion["GlobalSecondaryIndexes"]}
-    assert set(indices) == {"GSI1", "GSI2", "GSI3", "Taller", "Entregas"}
+    assert set(indices) == {"GSI1", "GSI2", "GSI3", "GSI4", "Taller", "Entregas"}
     for nombre, indice in indices.items():
-        assert [k["AttributeName"] for k in indice["KeySchema"]] == [f"{nombre}PK", f"{nombre}SK"]
+        # GSI4 sorts by the expediente's own `actualizado_en` (the sync index), the others by a key of their own.
+        orden = "actualizado_en" if nombre == "GSI4" else f"{nombre}SK"
+        assert [k["AttributeName"] for k in indice["KeySchema"]] == [f"{nombre}PK", orden]
         if nombre.startswith("GSI"):
             assert indice["Projection"] == {"ProjectionType": "ALL"}
         else:  # the reports read a few attributes of many units: only those are copied
@@ -97,7 +99,7 @@ def test_table_definition_has_pk_sk_three_generic_gsis_and_the_reports_sparse_on
     }
     atributos = {a["AttributeName"] for a in definicion["AttributeDefinitions"]}
     assert atributos == {
-        *("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK"),
+        *("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "actualizado_en"),
         *("TallerPK", "TallerSK", "EntregasPK", "EntregasSK"),
     }
     assert definicion["BillingMode"] == "PAY_PER_REQUEST"
@@ -131,7 +133,9 @@ def test_authorizer_is_a_token_authorizer_on_the_bearer_header() -> None:
     assert autorizador["Identity"]["Header"] == "Authorization"
     assert expresion.fullmatch("Bearer aaa.bbb.ccc")
     assert not expresion.fullmatch("Basic dXN1YXJpbw==")
-    assert not expresion.fullmatch("Bearer solo-una-parte")
+    assert not expresion.fullmatch("Bearer ")
+    # A malformed token goes on to the authorizer, whose Deny says "Token inválido o expirado".
+    assert expresion.fullmatch("Bearer solo-una-parte")
     assert plantilla.codigo_funcion(plantilla.funcion_autorizador()) == FUNCIONES / "auth_authorizer"
 
 

@@ -118,7 +118,14 @@ def test_the_table_is_protected_as_the_design_requires() -> None:
     assert props["DeletionProtectionEnabled"] is True
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert props["SSESpecification"]["SSEEnabled"] is True
-    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3", "Taller", "Entregas"]
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == [
+        "GSI1",
+        "GSI2",
+        "GSI3",
+        "Taller",
+        "Entregas",
+        "GSI4",
+    ]
 
 
 def test_layer_is_built_for_the_functions_architecture() -> None:

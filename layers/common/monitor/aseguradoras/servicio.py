@@ -7,7 +7,7 @@ import contextlib
 import uuid
 from typing import Any
 
-from monitor.core import keys, table
+from monitor.core import cursors, keys, table
 from monitor.core.dates import ahora
 from monitor.core.errors import CondicionFallida, Conflicto, NoEncontrado, SolicitudInvalida, TransaccionCancelada
 
@@ -25,9 +25,17 @@ def listar() -> list[dict[str, Any]]:
     return [a_respuesta(i) for i in table.query_todo("PK = :pk", {":pk": keys.ASEGURADORAS})]
 
 
-def lista() -> dict[str, Any]:
-    """The list body shape of every collection; the catalog is small enough for one page."""
-    return {"items": listar(), "next_cursor": None}
+def lista(limite: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+    """The catalog by id, one Query per page, as every list: `limit` and `cursor` mean what they mean elsewhere
+    (with the default limit the catalog is one page)."""
+    alcance = cursors.alcance("GET /api/aseguradoras")
+    items, ultima = table.query(
+        "PK = :pk",
+        {":pk": keys.ASEGURADORAS},
+        limite=cursors.limite(limite),
+        inicio=cursors.decodificar(cursor, alcance),
+    )
+    return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
 
 
 def obtener(id_aseguradora: int) -> dict[str, Any]:

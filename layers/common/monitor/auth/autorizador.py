@@ -62,12 +62,16 @@ def autenticar(token: str) -> Principal:
         username=str(item.get("username") or sub),
         rol=rol,
         id_aseguradora=int(id_aseguradora) if id_aseguradora is not None else None,
+        nombre=str(item["nombre"]) if item.get("nombre") else None,
     )
 
 
 def contexto(principal: Principal) -> dict[str, Any]:
-    """Authorizer context: strings and numbers only, as API Gateway requires."""
+    """Authorizer context: strings and numbers only, as API Gateway requires. `nombre` rides along so every
+    write can store the caller's name beside its id without reading the user again."""
     datos: dict[str, Any] = {"username": principal.username, "rol": principal.rol.value}
+    if principal.nombre:
+        datos["nombre"] = principal.nombre
     if principal.id_aseguradora is not None:
         datos["id_aseguradora"] = principal.id_aseguradora
     return datos

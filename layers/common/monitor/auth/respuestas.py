@@ -24,8 +24,9 @@ class Token(Respuesta):
     expires_in: int
 
 
+# The only response that ever shows `client_secret` and `hmac_key`.
 class ClienteCreado(Respuesta):
-    """The only response that ever shows `client_secret` and `hmac_key`."""
+    __doc__ = "La única respuesta que muestra `client_secret` y `hmac_key`: guárdelos, no se vuelven a mostrar."
 
     client_id: str
     client_secret: str

@@ -23,6 +23,8 @@ class Principal:
     username: str
     rol: Rol
     id_aseguradora: int | None = None
+    # The user's (or client's) name when the token was checked, stored beside the id by every write.
+    nombre: str | None = None
 
     @property
     def id_usuario(self) -> int:
@@ -40,6 +42,7 @@ def principal_del_evento(event: Mapping[str, Any]) -> Principal | None:
         username=str(contexto.get("username", "")),
         rol=Rol(rol),
         id_aseguradora=int(id_aseguradora) if id_aseguradora not in (None, "") else None,
+        nombre=str(contexto["nombre"]) if contexto.get("nombre") else None,
     )
 
 

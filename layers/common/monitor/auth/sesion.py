@@ -145,6 +145,16 @@ def cambiar_password(principal: Principal, datos: CambioPassword) -> dict[str, A
     return _token(item, version)
 
 
+def cerrar_sesiones(principal: Principal) -> None:
+    """Logout: the user's token version goes up, so every token issued before (this one included) fails the
+    authorizer's version check. One UpdateItem; a user that no longer exists is a 404, as for /api/auth/me."""
+    try:
+        usuarios.revocar_sesiones(principal.id_usuario)
+    except CondicionFallida:
+        raise NoEncontrado(usuarios.NO_ENCONTRADO) from None
+    logger.info("Sesiones cerradas", extra={"caller": principal.id_usuario})
+
+
 def yo(principal: Principal) -> dict[str, Any]:
     """The caller's own account (GET /api/auth/me)."""
     item = usuarios.obtener(principal.id_usuario)

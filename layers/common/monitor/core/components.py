@@ -8,3 +8,6 @@ import this module and not each other at init: the resolver never loads Pydantic
 REFERENCIA = "#/components/schemas/"
 # Component name → the business package whose `respuestas` module defines it (filled by `documentar`).
 PAQUETES_DE_MODELOS: dict[str, str] = {}
+# The operation extension by which a route names the request headers it reads (`http.cabeceras`);
+# `openapi.completar` turns it into header parameters.
+EXTENSION_CABECERAS = "x-monitor-cabeceras"

@@ -1,4 +1,5 @@
-"""Date rules of the API: dates pinned to noon UTC so the day never shifts, timestamps in UTC ms Z."""
+"""Date rules of the API: dates pinned to noon UTC so the day never shifts, timestamps in UTC ms Z; a
+date-time without an offset is the shop's wall-clock time (`zona()`, the stack's ZonaHoraria), never silently UTC."""
 
 from __future__ import annotations
 
@@ -25,15 +26,20 @@ def ahora() -> str:
     return iso(reloj())
 
 
-def _a_datetime(valor: str) -> datetime:
+def _a_datetime(valor: str, *, utc_sin_zona: bool = False) -> datetime:
     texto = valor.strip()
     if texto.endswith(("z", "Z")):
         texto = texto[:-1] + "+00:00"
-    return datetime.fromisoformat(texto)
+    momento = datetime.fromisoformat(texto)
+    if momento.tzinfo is None:
+        # fold=0: of an hour that repeats when clocks go back, the first; a skipped hour is read forward.
+        momento = momento.replace(tzinfo=UTC if utc_sin_zona else zona())
+    return momento
 
 
 def normalizar_fecha(valor: object) -> object:
-    """`"2024-03-22"` → `"2024-03-22T12:00:00.000Z"`; a full date-time is kept as UTC."""
+    """`"2024-03-22"` → `"2024-03-22T12:00:00.000Z"`; a full date-time is normalised to UTC (read in the
+    shop's zone when it has no offset)."""
     if valor is None or not isinstance(valor, str):
         return valor
     texto = valor.strip()
@@ -51,6 +57,17 @@ def normalizar_marca_tiempo(valor: object) -> object:
     try:
         return iso(_a_datetime(valor))
     except (ValueError, OverflowError):
+        raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
+
+
+def normalizar_marca_tiempo_utc(valor: object) -> object:
+    """For a field its sender defines as UTC (the insurer's `createdOnUtcDate`, which .NET writes without a
+    `Z`): there a missing offset means UTC, not the shop's clock."""
+    if valor is None or not isinstance(valor, str):
+        return valor
+    try:
+        return iso(_a_datetime(valor, utc_sin_zona=True))
+    except ValueError:
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
 
 

@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from monitor.core import cors, jsoncodec, validation
-from monitor.core.components import PAQUETES_DE_MODELOS, REFERENCIA
+from monitor.core.components import EXTENSION_CABECERAS, PAQUETES_DE_MODELOS, REFERENCIA
 from monitor.core.errors import ErrorMonitor, ServicioNoDisponible
 from monitor.core.observability import logger, tracer
 from monitor.core.settings import origenes_cors, settings
@@ -42,6 +42,32 @@ TIPO_NO_SOPORTADO = {
 }
 
 
+# Headers the API reads or sets, with what they mean: declared once, named by the routes.
+CABECERAS_SOLICITUD = {
+    "If-Match": "ETag (o versión) del recurso que leyó el cliente: si cambió desde entonces la respuesta es 412 "
+    "con el ETag actual y no se escribe nada",
+    "If-None-Match": "ETag de la copia que ya tiene el cliente: si sigue vigente la respuesta es 304 sin cuerpo",
+    "X-Infopiezas-Hmac-Sha256": "HMAC-SHA256 en hexadecimal del cuerpo crudo con la hmac_key del cliente; "
+    "obligatoria cuando el cliente exige firma",
+    "X-Infopiezas-Topic": "Tema del evento que envía la plataforma (opcional; solo se registra)",
+}
+CABECERAS_RESPUESTA = {
+    "ETag": "Versión de lo que se responde; se envía en If-Match o If-None-Match",
+    "Retry-After": "Segundos que conviene esperar antes de reintentar",
+    "Location": "Ruta del recurso creado",
+}
+
+
+def cabeceras(*nombres: str) -> dict[str, Any]:
+    """`openapi_extensions` for a route that reads these request headers (`CABECERAS_SOLICITUD`): the document
+    declares them as header parameters, so Swagger UI's "Try it out" can send them. The route still reads them
+    with `MonitorResolver.cabecera`, without Pydantic."""
+    desconocidas = [n for n in nombres if n not in CABECERAS_SOLICITUD]
+    if desconocidas:
+        raise LookupError(f"Cabecera sin describir en CABECERAS_SOLICITUD: {desconocidas}")
+    return {EXTENSION_CABECERAS: list(nombres)}
+
+
 class Acceso(Protocol):
     """Who may call a route: the refusal for an event (status and message) or None, the caller it names,
     and the refusals to document in OpenAPI (status → description)."""
@@ -53,10 +79,11 @@ class Acceso(Protocol):
     def documentacion(self) -> Mapping[int, str]: ...
 
 
-def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIResponse:
+def documentar(modelo: str | tuple[str, ...], descripcion: str, *, cabeceras: tuple[str, ...] = ()) -> OpenAPIResponse:
     """One OpenAPI response entry, by model name (several names: any of them). `"expedientes.Expediente"`
     names a model of `monitor.expedientes.respuestas`; a bare name one of `monitor.core.responses`. The
-    models are loaded only when the document is generated (`monitor.core.openapi`)."""
+    models are loaded only when the document is generated (`monitor.core.openapi`). `cabeceras` names the
+    response headers it carries (`CABECERAS_RESPUESTA`)."""
     nombres = []
     for nombre in (modelo,) if isinstance(modelo, str) else modelo:
         paquete, _, clase = nombre.rpartition(".")
@@ -65,11 +92,26 @@ def documentar(modelo: str | tuple[str, ...], descripcion: str) -> OpenAPIRespon
         nombres.append(clase)
     referencias = [{"$ref": f"{REFERENCIA}{n}"} for n in nombres]
     esquema = referencias[0] if len(referencias) == 1 else {"anyOf": referencias}
-    return {"description": descripcion, "content": {JSON: {"schema": esquema}}}
+    return sin_cuerpo(descripcion, cabeceras=cabeceras) | {"content": {JSON: {"schema": esquema}}}
+
+
+def sin_cuerpo(descripcion: str, *, cabeceras: tuple[str, ...] = ()) -> OpenAPIResponse:
+    """A response entry without a body (204, 304), with the response headers it carries."""
+    entrada: OpenAPIResponse = {"description": descripcion}
+    if cabeceras:
+        entrada["headers"] = {
+            n: {"description": CABECERAS_RESPUESTA[n], "schema": {"type": "string"}} for n in cabeceras
+        }
+    return entrada
 
 
 def respuesta(datos: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response[str]:
     return Response(status_code=status, content_type=JSON, body=jsoncodec.dumps(datos), headers=dict(headers or {}))
+
+
+def no_modificado(etag: str) -> Response[str]:
+    """304 for a conditional GET whose If-None-Match names the current ETag: no body, the ETag again."""
+    return Response(status_code=304, body="", headers={"ETag": etag})
 
 
 def _proxy(status: int, cuerpo: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -104,6 +146,8 @@ class MonitorResolver(APIGatewayRestResolver):
         )
         self.roles = roles
         self.error_interno = error_interno
+        # (method, path as API Gateway names it) → the query parameters the route declares; any other is a 400.
+        self._consultas: dict[tuple[str, str], frozenset[str]] = {}
         self.exception_handler(ErrorMonitor)(self._error_monitor)
         self.exception_handler(RequestValidationError)(self._error_validacion)
         self.exception_handler(RequestUnsupportedContentType)(self._tipo_no_soportado)
@@ -117,9 +161,14 @@ class MonitorResolver(APIGatewayRestResolver):
         def registrar_y_preparar(manejador: Manejador) -> Manejador:
             resultado = registrar(manejador)
             for ruta in self._static_routes + self._dynamic_routes:
+                if ruta.func is not manejador:
+                    continue
                 valida = self._enable_validation if ruta.enable_validation is None else ruta.enable_validation
-                if ruta.func is manejador and valida:
+                nombres: frozenset[str] = frozenset()
+                if valida:
                     route_models.preparar(ruta)
+                    nombres = frozenset(p.alias for p in ruta.dependant.query_params)
+                self._consultas[(ruta.method, ruta.openapi_path)] = nombres
             return resultado
 
         return registrar_y_preparar
@@ -137,9 +186,9 @@ class MonitorResolver(APIGatewayRestResolver):
             },
             413: documentar("Error", CUERPO_GRANDE),
             500: documentar("Error", self.error_interno),
-            503: documentar("Error", f"{ServicioNoDisponible.mensaje} (cabecera Retry-After)"),
+            503: documentar("Error", ServicioNoDisponible.mensaje, cabeceras=("Retry-After",)),
         }
-        return openapi.completar(super().get_openapi_schema(**opciones), comunes)
+        return openapi.completar(super().get_openapi_schema(**opciones), comunes, CABECERAS_SOLICITUD)
 
     @property
     def principal(self) -> Any:
@@ -178,7 +227,28 @@ class MonitorResolver(APIGatewayRestResolver):
         if cuerpo and event.get("isBase64Encoded") and not _base64_utf8(cuerpo):
             detalles = [{"campo": "body", "mensaje": "El cuerpo no es JSON válido"}]
             return _proxy(400, {"error": "El cuerpo no es JSON válido", "detalles": detalles})
+        if (ajenos := self._consulta_no_admitida(event)) is not None:
+            return _proxy(400, ajenos)
         return super().resolve(event, context)
+
+    def _consulta_no_admitida(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        """A route takes only the query parameters it declares, each once: an unknown one (a typo, a filter the
+        route does not have) is a 400 rather than silently ignored, on every list and every other route."""
+        admitidos = self._consultas.get((str(event.get("httpMethod", "")).upper(), str(event.get("resource", ""))))
+        if admitidos is None:
+            return None  # not one of this function's routes: the router answers it
+        multiples = event.get("multiValueQueryStringParameters") or {}
+        simples = event.get("queryStringParameters") or {}
+        detalles = []
+        for nombre in dict.fromkeys([*multiples, *simples]):
+            if nombre not in admitidos:
+                lista = ", ".join(sorted(admitidos)) or "ninguno"
+                detalles.append({"campo": str(nombre)[:100], "mensaje": f"Parámetro desconocido (admitidos: {lista})"})
+            elif len(multiples.get(nombre) or []) > 1:
+                detalles.append({"campo": str(nombre)[:100], "mensaje": "Parámetro repetido"})
+        if not detalles:
+            return None
+        return {"error": "Parámetro de consulta no admitido", "detalles": detalles}
 
     def cuerpo_crudo(self) -> bytes:
         """The body exactly as sent, for signatures."""

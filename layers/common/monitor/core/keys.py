@@ -102,6 +102,47 @@ def listas_expediente(
     }
     if id_aseguradora is not None:
         claves |= {"GSI3PK": expedientes_por_aseguradora(id_aseguradora), "GSI3SK": orden}
+    return claves | SINCRONIZACION
+
+
+# GSI4: every expediente by `actualizado_en` itself (the index's sort key is that attribute), so whatever write
+# touches the expediente moves it in the index with no key of its own to keep current.
+SINCRONIZACION = {"GSI4PK": EXPEDIENTES}
+
+
+# ---- the search index: one item per search token inside the expediente's partition
+PREFIJO_BUSQUEDA = "BUS#"
+
+
+def busqueda(no_siniestro: str, token: str) -> Clave:
+    return {"PK": expediente_pk(no_siniestro), "SK": f"{PREFIJO_BUSQUEDA}{token}"}
+
+
+def busqueda_todos(inicial: str) -> str:
+    """GSI1 partition of the tokens that start with `inicial` (one normalised character)."""
+    return f"BUSQUEDA#{inicial}"
+
+
+def busqueda_por_estado(estado: str, inicial: str) -> str:
+    return f"BUSQUEDA#ESTADO#{estado}#{inicial}"
+
+
+def busqueda_por_aseguradora(id_aseguradora: int, inicial: str) -> str:
+    return f"BUSQUEDA#ASEG#{id_aseguradora}#{inicial}"
+
+
+def listas_busqueda(no_siniestro: str, token: str, estado: str, id_aseguradora: int | None) -> dict[str, str]:
+    """GSI attributes of a token item: all (GSI1), by state (GSI2), by insurer (GSI3); sort key `<token>#<no>`, so
+    a prefix is `begins_with` within one bounded partition (the token's first character)."""
+    inicial, orden = token[0], f"{token}#{no_siniestro}"
+    claves = {
+        "GSI1PK": busqueda_todos(inicial),
+        "GSI1SK": orden,
+        "GSI2PK": busqueda_por_estado(estado, inicial),
+        "GSI2SK": orden,
+    }
+    if id_aseguradora is not None:
+        claves |= {"GSI3PK": busqueda_por_aseguradora(id_aseguradora, inicial), "GSI3SK": orden}
     return claves
 
 

@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from monitor.core.dates import normalizar_fecha, normalizar_marca_tiempo
+from monitor.core.dates import normalizar_fecha, normalizar_marca_tiempo, normalizar_marca_tiempo_utc
 from monitor.startup.switches import apagado
 
 _FECHA_HORA = {"type": "string", "format": "date-time"}
@@ -35,6 +35,8 @@ Fecha = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, _FECHA_HORA]}),
 ]
 MarcaTiempo = Annotated[str, BeforeValidator(normalizar_marca_tiempo), WithJsonSchema(_FECHA_HORA)]
+# A time its sender defines as UTC even when written without an offset (`createdOnUtcDate`).
+MarcaTiempoUtc = Annotated[str, BeforeValidator(normalizar_marca_tiempo_utc), WithJsonSchema(_FECHA_HORA)]
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; the bidi embeddings,
 # overrides and isolates; lone surrogates (JSON's "\ud800" escapes); the byte-order mark; and the 66

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from monitor.core import responses
-from monitor.core.components import PAQUETES_DE_MODELOS, REFERENCIA
+from monitor.core.components import EXTENSION_CABECERAS, PAQUETES_DE_MODELOS, REFERENCIA
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
@@ -106,10 +106,12 @@ def _cuerpo_no_nulo(operacion: dict[str, Any]) -> None:
         esquema.update(variantes[0])
 
 
-def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
-    """Adds to every operation the answers the resolver itself gives on any route (`comunes`), and the
-    components that the routes name but Powertools did not generate. Drops Powertools' 422: the resolver
-    answers validation errors with the 400 in `comunes`. Parameters say what the server accepts."""
+def completar(esquema: OpenAPI, comunes: Mapping[int, Any], cabeceras: Mapping[str, str] | None = None) -> OpenAPI:
+    """Adds to every operation the answers the resolver itself gives on any route (`comunes`), the request
+    headers a route names (`http.cabeceras`, described in `cabeceras`) as header parameters, and the
+    components that the routes name but Powertools did not generate. Drops Powertools' 422 (the resolver
+    answers validation errors with the 400 in `comunes`) and the body it gives 204 and 304, which have none.
+    Parameters say what the server accepts."""
     documento = esquema.model_dump(by_alias=True, exclude_none=True, mode="json")
     reglas = parametros_de_ruta()
     for operaciones in documento.get("paths", {}).values():
@@ -117,8 +119,20 @@ def completar(esquema: OpenAPI, comunes: Mapping[int, Any]) -> OpenAPI:
             for parametro in operacion.get("parameters", ()):
                 _parametro(parametro, reglas)
             _cuerpo_no_nulo(operacion)
+            for nombre in operacion.pop(EXTENSION_CABECERAS, None) or []:
+                operacion.setdefault("parameters", []).append(
+                    {
+                        "name": nombre,
+                        "in": "header",
+                        "required": False,
+                        "description": (cabeceras or {}).get(nombre, ""),
+                        "schema": {"type": "string"},
+                    }
+                )
             respuestas = operacion.setdefault("responses", {})
             respuestas.pop("422", None)
+            for sin_cuerpo in ("204", "304"):  # no body by definition (Powertools adds the return type's)
+                respuestas.get(sin_cuerpo, {}).pop("content", None)
             for estado, respuesta in comunes.items():
                 respuestas.setdefault(str(estado), respuesta)
     componentes = documento.setdefault("components", {}).setdefault("schemas", {})

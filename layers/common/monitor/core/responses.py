@@ -10,8 +10,9 @@ class Respuesta(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
+# Every error body of the API: `{"error": "<mensaje en español>"}`.
 class Error(Respuesta):
-    """Every error body of the API: `{"error": "<mensaje en español>"}`."""
+    __doc__ = 'Cuerpo de todo error de la API: `{"error": "<mensaje en español>"}`.'
 
     error: str
 
@@ -21,8 +22,9 @@ class DetalleError(Respuesta):
     mensaje: str
 
 
+# 400 bodies: the error plus, for validation, which field and why.
 class ErrorValidacion(Respuesta):
-    """400 bodies: the error plus, for validation, which field and why."""
+    __doc__ = "Respuesta 400: el error y, si es de validación, qué campo y por qué."
 
     error: str
     detalles: list[DetalleError] | None = None

@@ -199,6 +199,20 @@ def query(
     return [de_dynamo(i) for i in respuesta.get("Items", [])], de_dynamo(ultima) if ultima else None
 
 
+def query_pagina(
+    condicion: str, valores_expr: Mapping[str, Any], *, filtro: str | None = None, **kwargs: Any
+) -> tuple[list[Item], Item | None]:
+    """One page of a listing: one Query, and with a FilterExpression further Queries only while the filter
+    leaves the page empty, so a page is never empty while a cursor follows (and a listing with nothing to show
+    answers one empty page without a cursor)."""
+    inicio = kwargs.pop("inicio", None)
+    while True:
+        items, ultima = query(condicion, valores_expr, filtro=filtro, inicio=inicio, **kwargs)
+        if items or ultima is None or filtro is None:
+            return items, ultima
+        inicio = ultima
+
+
 def query_todo(condicion: str, valores_expr: Mapping[str, Any], **kwargs: Any) -> list[Item]:
     """Every page of one partition range; only for bounded collections (an expediente's items)."""
     items: list[Item] = []
@@ -247,10 +261,22 @@ def update(
     return de_dynamo(respuesta.get("Attributes", {}))
 
 
-def delete(clave: Mapping[str, str], *, condicion: str | None = None) -> None:
+def delete(
+    clave: Mapping[str, str],
+    *,
+    condicion: str | None = None,
+    valores_expr: Mapping[str, Any] | None = None,
+    nombres: Mapping[str, str] | None = None,
+) -> None:
+    """A refused condition raises `CondicionFallida` carrying the item as it was (None when there was none)."""
     parametros: dict[str, Any] = {"TableName": settings().tabla, "Key": a_dynamo(clave)}
     if condicion:
         parametros["ConditionExpression"] = condicion
+        parametros["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    if valores_expr:
+        parametros["ExpressionAttributeValues"] = valores(valores_expr)
+    if nombres:
+        parametros["ExpressionAttributeNames"] = dict(nombres)
     with errores():
         cliente().delete_item(**parametros)
 

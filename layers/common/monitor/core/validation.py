@@ -3,6 +3,7 @@ resolver's request validation and for the few models that code validates outside
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,11 +29,11 @@ _MENSAJES_VALIDACION = {
     "decimal_max_places": "Tiene demasiados decimales",
     "bool_type": "Debe ser verdadero o falso",
     "bool_parsing": "Debe ser verdadero o falso",
-    "string_too_long": "Excede el máximo de {max_length} caracteres",
-    "string_too_short": "Debe tener al menos {min_length} caracteres",
+    "string_too_long": "Excede el máximo de {max_length} {caracteres_max}",
+    "string_too_short": "Debe tener al menos {min_length} {caracteres_min}",
     "string_pattern_mismatch": "Formato inválido",
-    "too_long": "Admite como máximo {max_length} elementos",
-    "too_short": "Requiere al menos {min_length} elementos",
+    "too_long": "Admite como máximo {max_length} {elementos_max}",
+    "too_short": "Requiere al menos {min_length} {elementos_min}",
     "list_type": "Debe ser una lista",
     "dict_type": "Debe ser un objeto",
     "model_type": "Debe ser un objeto",
@@ -72,9 +73,22 @@ def _mensaje(error: Mapping[str, Any]) -> str:
     if plantilla is None:
         return "Valor inválido"
     try:
-        return plantilla.format(**(error.get("ctx") or {}))
+        return plantilla.format(**_contexto_en_espanol(error.get("ctx") or {}))
     except (KeyError, IndexError):
         return plantilla
+
+
+def _contexto_en_espanol(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """Pydantic's context made to read as Spanish: its list of choices joined with "o" (it says "or"), and the
+    unit in singular or plural after a number ("1 carácter", "2 caracteres")."""
+    datos = dict(ctx)
+    if isinstance(datos.get("expected"), str):
+        datos["expected"] = re.sub(r"(?<=['\"]) or (?=['\"])", " o ", datos["expected"])
+    for limite, sufijo in (("max_length", "max"), ("min_length", "min")):
+        uno = datos.get(limite) == 1
+        datos[f"caracteres_{sufijo}"] = "carácter" if uno else "caracteres"
+        datos[f"elementos_{sufijo}"] = "elemento" if uno else "elementos"
+    return datos
 
 
 def detalles_de_validacion(errores: list[Mapping[str, Any]]) -> tuple[str, list[dict[str, str]]]:

@@ -22,10 +22,14 @@ class Evidencia(Respuesta):
     tamano: int
     estado: Literal["Pendiente", "Subida", "Expirada"]
     solicitado_por: int
+    solicitado_por_nombre: str | None = Field(
+        None, description="Nombre de quien la solicitó (null en registros antiguos)"
+    )
     solicitado_en: str
     expira_en: str | None = None
     tamano_real: int | None = None
     subido_por: int | None = None
+    subido_por_nombre: str | None = None
     fecha_carga: str | None = None
     url: str | None = Field(None, description="Descarga firmada (15 min), solo en estado Subida")
     url_expira_en: str | None = None

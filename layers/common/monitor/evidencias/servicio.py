@@ -59,6 +59,7 @@ def a_respuesta(item: dict[str, Any], *, momento: str | None = None, url: str | 
         "tamano": int(item["tamano"]),
         "estado": estado,
         "solicitado_por": int(item["solicitado_por"]),
+        "solicitado_por_nombre": item.get("solicitado_por_nombre"),
         "solicitado_en": item["solicitado_en"],
     }
     if estado != EstadoEvidencia.SUBIDA:
@@ -67,6 +68,7 @@ def a_respuesta(item: dict[str, Any], *, momento: str | None = None, url: str | 
         salida |= {
             "tamano_real": int(item["tamano_real"]),
             "subido_por": int(item["subido_por"]),
+            "subido_por_nombre": item.get("subido_por_nombre"),
             "fecha_carga": item["fecha_carga"],
         }
     if url:
@@ -85,7 +87,9 @@ def _obtener(no_siniestro: str, id_evidencia: str, *, consistente: bool = True) 
 
 
 # ---- operations
-def solicitar(no_siniestro: str, solicitud: EvidenciaNueva, usuario: int) -> dict[str, Any]:
+def solicitar(
+    no_siniestro: str, solicitud: EvidenciaNueva, usuario: int, *, nombre_usuario: str | None = None
+) -> dict[str, Any]:
     """The item and the expediente check go in one transaction, so evidence is never written under
     an expediente that is being deleted."""
     id_evidencia = nuevo_id()
@@ -103,6 +107,7 @@ def solicitar(no_siniestro: str, solicitud: EvidenciaNueva, usuario: int) -> dic
         "s3_key": clave,
         "estado": EstadoEvidencia.PENDIENTE.value,
         "solicitado_por": usuario,
+        "solicitado_por_nombre": nombre_usuario,
         "solicitado_en": iso(momento),
         "expira_en": iso(momento + timedelta(seconds=VIGENCIA_SEGUNDOS)),
     }
@@ -132,7 +137,9 @@ def _rechazar(item: dict[str, Any], motivo: str) -> NoReturn:
     raise SolicitudInvalida(f"{motivo}; el archivo se eliminó, vuelva a subirlo")
 
 
-def confirmar(no_siniestro: str, id_evidencia: str, usuario: int) -> dict[str, Any]:
+def confirmar(
+    no_siniestro: str, id_evidencia: str, usuario: int, *, nombre_usuario: str | None = None
+) -> dict[str, Any]:
     """Idempotent: confirming an evidence already `Subida` answers it again, unchanged."""
     item = _obtener(no_siniestro, id_evidencia)
     if item["estado"] == EstadoEvidencia.SUBIDA:
@@ -155,12 +162,14 @@ def confirmar(no_siniestro: str, id_evidencia: str, usuario: int) -> dict[str, A
     try:
         actualizado = table.update(
             keys.evidencia(no_siniestro, id_evidencia),
-            "SET estado = :subida, tamano_real = :tamano, subido_por = :usuario, fecha_carga = :fecha",
+            "SET estado = :subida, tamano_real = :tamano, subido_por = :usuario, subido_por_nombre = :nombre,"
+            " fecha_carga = :fecha",
             {
                 ":subida": EstadoEvidencia.SUBIDA,
                 ":pendiente": EstadoEvidencia.PENDIENTE,
                 ":tamano": real_tamano,
                 ":usuario": usuario,
+                ":nombre": nombre_usuario,
                 ":fecha": iso(dates.reloj()),
             },
             condicion="attribute_exists(PK) AND estado = :pendiente",

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from monitor.core import cursors, keys
-from monitor.core.table import entero
 from monitor.expedientes import servicio as expedientes
 
 
@@ -22,7 +21,7 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "fecha": item["fecha"],
         "recurso": item.get("recurso", "expediente"),
-        "usuario": {k: entero(v) for k, v in (item.get("usuario") or {}).items()},
+        "usuario": expedientes.persona_a_respuesta(item.get("usuario")),
         "cambios": [
             {"campo": c["campo"], "anterior": _valor(c.get("anterior")), "nuevo": _valor(c.get("nuevo"))}
             for c in item.get("cambios", [])

@@ -69,6 +69,7 @@ CAMPOS_SALIDA = (
     "ubicacion_almacenamiento",
     "id_aseguradora",
     "creado_por",
+    "creado_por_nombre",
     "version",
     "creado_en",
     "actualizado_en",
@@ -102,7 +103,16 @@ ESQUEMA_NO_SINIESTRO = {
 }
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
 SOLO_LECTURA = frozenset(
-    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en", "hitos"}
+    {
+        "estado",
+        "creado_por",
+        "creado_por_nombre",
+        "ubicacion_almacenamiento",
+        "version",
+        "creado_en",
+        "actualizado_en",
+        "hitos",
+    }
 )
 UBICACION_INICIAL = "Local"
 MAX_DATO = 500

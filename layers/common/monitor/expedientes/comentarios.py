@@ -12,7 +12,6 @@ from monitor.core import cursors, keys, table
 from monitor.core.dates import ahora
 from monitor.core.errors import CondicionFallida, NoEncontrado, TransaccionCancelada
 from monitor.core.observability import logger
-from monitor.core.table import entero
 from monitor.expedientes import servicio as expedientes
 
 NO_ENCONTRADO = "Comentario no encontrado"
@@ -25,7 +24,7 @@ def nuevo_id() -> str:
 
 
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
-    autor = {k: entero(v) for k, v in (item.get("autor") or {}).items()}
+    autor = expedientes.persona_a_respuesta(item.get("autor"))
     return {"id": item["id"], "texto": item["texto"], "autor": autor, "fecha": item["fecha"]}
 
 

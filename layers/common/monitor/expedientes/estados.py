@@ -17,7 +17,7 @@ from monitor.core.dates import ahora
 from monitor.core.errors import AccesoDenegado, Conflicto, ServicioNoDisponible, TransaccionCancelada
 from monitor.core.metrics import Metrica
 from monitor.core.observability import logger
-from monitor.expedientes import hitos
+from monitor.expedientes import busqueda, hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
 from monitor.reportes import agregados
@@ -95,13 +95,18 @@ def _leer(no_siniestro: str, nuevo: Estado) -> tuple[dict[str, Any], dict[str, A
     return leidos[keys.EXPEDIENTE_SK], leidos.get(keys.CHECKLIST_SK)
 
 
-def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str, Any]:
+def cambiar(
+    no_siniestro: str, nuevo: Estado, principal: Principal, *, si_coincide: str | None = None
+) -> dict[str, Any]:
     """Consistent read, rules, then state + version + index + history in one conditional transaction.
 
     A lost race re-reads: if the winner already moved it to `nuevo` the loser gets the 409 of "same state".
+    With If-Match (`si_coincide`) a version other than the one named is a 412, before any rule.
     """
+    esperada = expedientes.version_esperada(si_coincide)
     for _ in range(INTENTOS):
         item, checklist = _leer(no_siniestro, nuevo)
+        expedientes.exigir_version(item, esperada)
         actual = validar_transicion(item, nuevo, principal.rol, checklist)
         momento = ahora()
         version = int(item["version"]) + 1
@@ -121,6 +126,9 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
         }
         if alcanzados := hitos.alcanzados(item, cambiado, momento):
             asignar["hitos"] = cambiado["hitos"] = {**(item.get("hitos") or {}), **alcanzados}
+        indices_busqueda = busqueda.asignaciones(item, cambiado)
+        asignar |= indices_busqueda
+        cambiado |= indices_busqueda
         reporte, sin_reporte = agregados.aplicar_indices(cambiado)
         asignar |= reporte
         expresion, nombres, valores = table.expresion_update(asignar, sin_reporte)
@@ -148,6 +156,7 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
             transaccion.check(
                 "checklist", keys.checklist(no_siniestro), condicion, valores_checklist, nombres=nombres_checklist
             )
+        busqueda.escribir_indice(transaccion, item, cambiado)  # the state copied on each token item
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:

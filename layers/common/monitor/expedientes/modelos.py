@@ -103,9 +103,13 @@ class _CamposEditables(Cuerpo):
         return valor
 
 
+# PUT body: any subset; `estado` and server-owned fields are dropped before validation. The required fields of a
+# creation may change but not be cleared (null).
 class CambiosExpediente(_CamposEditables):
-    """PUT body: any subset; `estado` and server-owned fields are dropped before validation. The required
-    fields of a creation may change but not be cleared (null)."""
+    __doc__ = (
+        "Cambio parcial: cualquier subconjunto; `estado` y los campos del servidor se descartan. Los campos "
+        "obligatorios del alta pueden cambiar pero no vaciarse (null)."
+    )
 
     NO_NULOS = OBLIGATORIOS
     AL_MENOS_UNO = True
@@ -134,8 +138,9 @@ class CambiosExpediente(_CamposEditables):
         return self.model_dump(exclude_unset=True)
 
 
+# POST body: the required fields (campos.OBLIGATORIOS); null or blank required values count as missing.
 class ExpedienteNuevo(_CamposEditables):
-    """POST body: the required fields of DESIGN §3; null or blank required values count as missing."""
+    __doc__ = "Alta de un expediente: campos obligatorios; un obligatorio nulo o en blanco cuenta como faltante."
 
     no_siniestro: Annotated[
         str, Field(json_schema_extra={"pattern": NO_SINIESTRO.pattern, "maxLength": MAX_NO_SINIESTRO})

@@ -15,8 +15,12 @@ from monitor.expedientes.campos import ESQUEMA_ID_HIJO, ESQUEMA_NO_SINIESTRO, Es
 PARAMETROS_DE_RUTA = {"no_siniestro": ESQUEMA_NO_SINIESTRO, "id": ESQUEMA_ID_HIJO}
 
 
+# Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps).
 class Expediente(Respuesta):
-    """Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps)."""
+    __doc__ = (
+        "El expediente plano tal como quedó guardado (los campos del contrato más fecha_entrega, versión y "
+        "marcas de tiempo)."
+    )
 
     no_siniestro: str
     factura: str | None = None
@@ -62,6 +66,7 @@ class Expediente(Respuesta):
     ubicacion_almacenamiento: str
     id_aseguradora: int | None = None
     creado_por: int
+    creado_por_nombre: str | None = Field(description="Nombre de quien lo creó (null en expedientes antiguos)")
     version: int
     creado_en: str
     actualizado_en: str
@@ -75,6 +80,7 @@ class Expediente(Respuesta):
 class Persona(Respuesta):
     id: int
     username: str
+    nombre: str | None = Field(description="Nombre del usuario al escribir (null en registros antiguos)")
 
 
 class EntradaHistorial(Respuesta):
@@ -109,8 +115,9 @@ class AseguradoraResumen(Respuesta):
     nombre: str | None
 
 
+# The damage survey at a glance; the whole survey is GET …/levantamiento.
 class ResumenLevantamiento(Respuesta):
-    """The damage survey at a glance; the whole survey is GET …/levantamiento."""
+    __doc__ = "El levantamiento de daños en una línea; el completo es GET …/levantamiento."
 
     total: Annotated[Decimal, WithJsonSchema({"type": "number"})] = Field(description="Total con IVA")
     conceptos: int = Field(description="Número de conceptos")

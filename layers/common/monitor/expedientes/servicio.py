@@ -7,6 +7,7 @@ conditioned on the `version` it was read at, so concurrent writers never lose ea
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 import uuid
@@ -28,8 +29,7 @@ from monitor.core.errors import (
 )
 from monitor.core.observability import logger
 from monitor.core.table import entero
-from monitor.expedientes import hitos
-from monitor.expedientes.busqueda import normalizar_texto, texto_busqueda
+from monitor.expedientes import busqueda, hitos
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 from monitor.ordenes.campos import vinculada
 from monitor.reportes import agregados
@@ -52,7 +52,14 @@ def no_encontrado() -> NoEncontrado:
 
 
 def persona(principal: Principal) -> dict[str, Any]:
-    return {"id": principal.id_usuario, "username": principal.username}
+    """Who did it, as stored with the write: id, username and name (the authorizer's, no extra read)."""
+    return {"id": principal.id_usuario, "username": principal.username, "nombre": principal.nombre}
+
+
+def persona_a_respuesta(guardada: dict[str, Any] | None) -> dict[str, Any]:
+    """A stored `persona`; entries written before names were stored answer `nombre` null."""
+    datos = guardada or {}
+    return {"id": entero(datos.get("id")), "username": datos.get("username"), "nombre": datos.get("nombre")}
 
 
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +72,48 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
 
 def etag(item: dict[str, Any]) -> str:
     return f'"{int(item["version"])}"'
+
+
+def etag_detalle(
+    meta: dict[str, Any],
+    ordenes: list[dict[str, Any]],
+    levantamiento: dict[str, Any] | None = None,
+    checklist: dict[str, Any] | None = None,
+) -> str:
+    """The detail also shows the order links and the survey's and checklist's summaries, which change without
+    touching the expediente's version (the insurer's webhooks, their own writes): their digest joins the
+    version (`"3-1a2b…"`), so If-None-Match never hides a new order, a changed survey or checklist. If-Match
+    reads only the version part (`version_esperada`)."""
+    if not ordenes and levantamiento is None and checklist is None:
+        return etag(meta)
+    from monitor.core import jsoncodec
+
+    aparte = jsoncodec.dumps({"ordenes": ordenes, "levantamiento": levantamiento, "checklist": checklist})
+    huella = hashlib.sha256(aparte.encode()).hexdigest()[:12]
+    return f'"{int(meta["version"])}-{huella}"'
+
+
+def _etiquetas(cabecera: str) -> list[str]:
+    """The entity tags of an If-Match / If-None-Match list, without `W/` and quotes."""
+    return [parte.strip().removeprefix("W/").strip('"') for parte in cabecera.split(",") if parte.strip()]
+
+
+def coincide(cabecera: str | None, actual: str) -> bool:
+    """If-None-Match: does any tag listed (or `*`) name the current representation? (Weak comparison.)"""
+    if cabecera is None or not cabecera.strip():
+        return False
+    etiquetas = _etiquetas(cabecera)
+    return "*" in etiquetas or actual.strip('"') in etiquetas
+
+
+def cambio_desde_lectura(actual: dict[str, Any]) -> PrecondicionFallida:
+    """412 for a stale If-Match, with the current ETag so the client can re-read or retry."""
+    return PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
+
+
+def exigir_version(actual: dict[str, Any], esperada: int | None) -> None:
+    if esperada is not None and int(actual["version"]) != esperada:
+        raise cambio_desde_lectura(actual)
 
 
 def _indices(item: dict[str, Any]) -> dict[str, str]:
@@ -117,7 +166,7 @@ def historial_a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
         "estado_anterior": item.get("estado_anterior"),
         "estado_nuevo": item["estado_nuevo"],
         "fecha_cambio": item["fecha_cambio"],
-        "cambiado_por": {k: entero(v) for k, v in (item.get("cambiado_por") or {}).items()},
+        "cambiado_por": persona_a_respuesta(item.get("cambiado_por")),
     }
 
 
@@ -131,6 +180,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         "estado": Estado.INGRESO.value,
         "ubicacion_almacenamiento": UBICACION_INICIAL,
         "creado_por": principal.id_usuario,
+        "creado_por_nombre": principal.nombre,
         "version": 1,
         "creado_en": momento,
         "actualizado_en": momento,
@@ -141,11 +191,11 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
         **keys.expediente(no_siniestro),
         **_indices(item),
         "tipo": TIPO,
-        "busqueda": texto_busqueda(item.get("nombre_cliente"), item.get("placas")),
         agregados.CONTABILIZADO: True,
         **item,
     }
     agregados.aplicar_indices(registro)
+    registro[busqueda.TOKENS] = busqueda.tokens_de(registro)
     transaccion = (
         table.Transaccion()
         .put("expediente", registro, "attribute_not_exists(PK)")
@@ -153,6 +203,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
     )
     agregados.contar(transaccion, None, registro)
     agregados.expediente_creado(transaccion, no_siniestro)
+    busqueda.escribir_indice(transaccion, None, registro)
     if item.get("id_aseguradora") is not None:
         aseguradoras.comprobar_existe(transaccion, item["id_aseguradora"])
     try:
@@ -182,9 +233,10 @@ def resumen_checklist(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"aprobada": item.get("aprobada"), "resumen": {k: entero(v) for k, v in (item.get("resumen") or {}).items()}}
 
 
-def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
+def detalle(no_siniestro: str, *, si_no_coincide: str | None = None) -> tuple[dict[str, Any] | None, str]:
     """One Query over EXP..OS$ (meta, checklist, history, survey header, order links) plus the insurer's name:
-    two requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`)."""
+    two requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`).
+    When `si_no_coincide` (If-None-Match) names the current ETag the body is None and the insurer is not read."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(
         "PK = :pk AND SK BETWEEN :desde AND :hasta",
@@ -205,7 +257,11 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         for i in items
         if i["SK"].startswith(keys.PREFIJO_ORDEN) and vinculada(i, meta)
     ]
-    levantamiento = next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None)
+    levantamiento = _resumen_levantamiento(next((i for i in items if i["SK"] == keys.LEVANTAMIENTO_SK), None))
+    checklist = resumen_checklist(next((i for i in items if i["SK"] == keys.CHECKLIST_SK), None))
+    actual = etag_detalle(meta, ordenes, levantamiento, checklist)
+    if coincide(si_no_coincide, actual):
+        return None, actual
     aseguradora = None
     if meta.get("id_aseguradora") is not None:
         id_aseguradora = int(meta["id_aseguradora"])
@@ -216,10 +272,10 @@ def detalle(no_siniestro: str) -> tuple[dict[str, Any], str]:
         "aseguradora": aseguradora,
         "historial_estado": historial,
         "ordenes_servicio": ordenes,
-        "levantamiento": _resumen_levantamiento(levantamiento),
-        "checklist": resumen_checklist(next((i for i in items if i["SK"] == keys.CHECKLIST_SK), None)),
+        "levantamiento": levantamiento,
+        "checklist": checklist,
     }
-    return cuerpo, etag(meta)
+    return cuerpo, actual
 
 
 def _resumen_levantamiento(item: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -236,11 +292,26 @@ def _resumen_levantamiento(item: dict[str, Any] | None) -> dict[str, Any] | None
 
 # ---- list
 def listar(
-    *, estado: Estado | None, id_aseguradora: int | None, q: str | None, limite: int, cursor: str | None
+    *,
+    estado: Estado | None,
+    id_aseguradora: int | None,
+    q: str | None,
+    limite: int,
+    cursor: str | None,
+    actualizado_desde: str | None = None,
 ) -> dict[str, Any]:
-    """One Query per page on the narrowest index; the other filters are FilterExpressions."""
-    busqueda = normalizar_texto(q) if q else ""
-    alcance = cursors.alcance("GET /api/expedientes", estado=estado, id_aseguradora=id_aseguradora, q=busqueda)
+    """One Query per page on the narrowest index; the other filters are FilterExpressions, and a page they
+    leave empty is read on (`table.query_pagina`) so no page is empty while a cursor follows."""
+    if q is not None and actualizado_desde is not None:
+        mensaje = "q y actualizado_desde no se combinan"
+        raise SolicitudInvalida(mensaje, detalles=[{"campo": "actualizado_desde", "mensaje": mensaje}])
+    if q is not None:
+        return buscar(q, estado=estado, id_aseguradora=id_aseguradora, limite=limite, cursor=cursor)
+    if actualizado_desde is not None:
+        return cambiados_desde(
+            actualizado_desde, estado=estado, id_aseguradora=id_aseguradora, limite=limite, cursor=cursor
+        )
+    alcance = cursors.alcance("GET /api/expedientes", estado=estado, id_aseguradora=id_aseguradora)
     inicio = cursors.decodificar(cursor, alcance)
     filtros: list[str] = []
     valores: dict[str, Any] = {}
@@ -253,10 +324,7 @@ def listar(
         indice, pk = "GSI2", keys.expedientes_por_estado(estado.value)
     else:
         indice, pk = "GSI1", keys.EXPEDIENTES
-    if busqueda:
-        filtros.append("contains(busqueda, :q)")
-        valores[":q"] = busqueda
-    items, ultima = table.query(
+    items, ultima = table.query_pagina(
         f"{indice}PK = :pk",
         {":pk": pk, **valores},
         indice=indice,
@@ -268,14 +336,85 @@ def listar(
     return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
 
 
+def buscar(
+    q: str, *, estado: Estado | None, id_aseguradora: int | None, limite: int, cursor: str | None
+) -> dict[str, Any]:
+    """Token items whose token begins with the query's longest word: one Query per page on the partition of
+    its first character (by insurer on GSI3, by state on GSI2, else GSI1), ordered by token. Other words of
+    the query, and a state next to an insurer, are filters. An expediente two of whose tokens match shows once
+    per page."""
+    clave, otras = busqueda.consulta(q)
+    alcance = cursors.alcance(
+        "GET /api/expedientes?q", q=" ".join([clave, *otras]), estado=estado, id_aseguradora=id_aseguradora
+    )
+    inicio = cursors.decodificar(cursor, alcance)
+    inicial = clave[0]
+    filtros: list[str] = []
+    valores: dict[str, Any] = {":clave": clave}
+    if id_aseguradora is not None:
+        indice, pk = "GSI3", keys.busqueda_por_aseguradora(id_aseguradora, inicial)
+        if estado is not None:
+            filtros.append("estado = :estado")
+            valores[":estado"] = estado.value
+    elif estado is not None:
+        indice, pk = "GSI2", keys.busqueda_por_estado(estado.value, inicial)
+    else:
+        indice, pk = "GSI1", keys.busqueda_todos(inicial)
+    for i, palabra in enumerate(otras):
+        filtros.append(f"contains({busqueda.PALABRAS}, :p{i})")
+        valores[f":p{i}"] = " " + palabra
+    items, ultima = table.query_pagina(
+        f"{indice}PK = :pk AND begins_with({indice}SK, :clave)",
+        {":pk": pk, **valores},
+        indice=indice,
+        limite=limite,
+        inicio=inicio,
+        filtro=" AND ".join(filtros) or None,
+    )
+    unicos: dict[str, dict[str, Any]] = {}
+    for item in items:
+        unicos.setdefault(str(item["no_siniestro"]), item)
+    return cursors.pagina([a_respuesta(i) for i in unicos.values()], ultima, alcance)
+
+
+def cambiados_desde(
+    desde: str, *, estado: Estado | None, id_aseguradora: int | None, limite: int, cursor: str | None
+) -> dict[str, Any]:
+    """What changed at or after `desde` (a phone's last sync), oldest change first, one Query per page on GSI4,
+    whose sort key is `actualizado_en` itself. The index is eventually consistent: clients ask from a little
+    before their last sync and take an expediente seen twice as a refresh."""
+    alcance = cursors.alcance(
+        "GET /api/expedientes?actualizado_desde", desde=desde, estado=estado, id_aseguradora=id_aseguradora
+    )
+    inicio = cursors.decodificar(cursor, alcance)
+    filtros: list[str] = []
+    valores: dict[str, Any] = {":pk": keys.EXPEDIENTES, ":desde": desde}
+    if estado is not None:
+        filtros.append("estado = :estado")
+        valores[":estado"] = estado.value
+    if id_aseguradora is not None:
+        filtros.append("id_aseguradora = :aseguradora")
+        valores[":aseguradora"] = id_aseguradora
+    items, ultima = table.query_pagina(
+        "GSI4PK = :pk AND actualizado_en >= :desde",
+        valores,
+        indice="GSI4",
+        limite=limite,
+        inicio=inicio,
+        filtro=" AND ".join(filtros) or None,
+    )
+    return cursors.pagina([a_respuesta(i) for i in items], ultima, alcance)
+
+
 # ---- update (the seed's PUT)
 def version_esperada(cabecera: str | None) -> int | None:
-    """`If-Match: 3`, `"3"` or `W/"3"`; `*` means any. Anything else can never match (412)."""
+    """`If-Match: 3`, `"3"`, `W/"3"` or the detail's `"3-1a2b…"`; `*` means any. Anything else can never
+    match (412)."""
     if cabecera is None or not cabecera.strip() or cabecera.strip() == "*":
         return None
-    texto = cabecera.strip().removeprefix("W/").strip('"')
+    texto = cabecera.strip().removeprefix("W/").strip('"').partition("-")[0]
     try:
-        return int(texto)
+        return int(texto) if texto.isdigit() else -1
     except ValueError:
         return -1
 
@@ -318,8 +457,8 @@ def _escritura(
         for atributo in _GSI3:
             nuevo.pop(atributo, None)
         nuevo |= indices
-    if tocados & {"nombre_cliente", "placas"}:
-        asignar["busqueda"] = nuevo["busqueda"] = texto_busqueda(nuevo.get("nombre_cliente"), nuevo.get("placas"))
+    if "busqueda" in actual:
+        quitar.append("busqueda")  # the text the former `contains` search read; the token items replace it
     if alcanzados:
         asignar["hitos"] = nuevo["hitos"] = {**(actual.get("hitos") or {}), **alcanzados}
     if "fecha_entrega" in tocados:
@@ -327,6 +466,9 @@ def _escritura(
         asignar |= reporte
         quitar += sin_reporte
     asignar |= {"version": nuevo["version"], "actualizado_en": momento}
+    indices_busqueda = busqueda.asignaciones(actual, nuevo)
+    asignar |= indices_busqueda
+    nuevo |= indices_busqueda
 
     expresion, nombres, valores = table.expresion_update(asignar, quitar)
     nombres["#version"] = "version"
@@ -350,6 +492,7 @@ def _escritura(
         )
     )
     agregados.contar(transaccion, actual, nuevo)
+    busqueda.escribir_indice(transaccion, actual, nuevo)
     nuevo_aseguradora = next((d["nuevo"] for d in cambiados if d["campo"] == "id_aseguradora"), None)
     if nuevo_aseguradora is not None:
         aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
@@ -377,8 +520,7 @@ def actualizar(
     esperada = version_esperada(si_coincide)
     for intento in range(INTENTOS_ESCRITURA):
         actual = obtener(no_siniestro, consistente=True)
-        if esperada is not None and int(actual["version"]) != esperada:
-            raise PrecondicionFallida("El expediente cambió desde su última lectura", headers={"ETag": etag(actual)})
+        exigir_version(actual, esperada)
         cambiados = diferencias(actual, cambios)
         if not cambiados:
             return actual, False
@@ -408,14 +550,47 @@ def actualizar(
     raise ServicioNoDisponible(MUY_SOLICITADO)
 
 
+# ---- indexes of expedientes written before them
+def reindexar(no_siniestro: str) -> bool:
+    """Joins an expediente written before the search and sync indexes to both (its token items, `GSI4PK`),
+    in one transaction conditioned on the version read; the version does not change, since nothing a client
+    sees does. False when it already was (or changed meanwhile: its own write indexed it)."""
+    actual = obtener(no_siniestro, consistente=True)
+    asignar = busqueda.asignaciones(actual, actual)
+    if not asignar:
+        return False
+    expresion, nombres, valores = table.expresion_update(asignar)
+    nombres["#version"] = "version"
+    valores[":leida"] = int(actual["version"])
+    transaccion = table.Transaccion().update(
+        "expediente", keys.expediente(no_siniestro), expresion, valores, condicion="#version = :leida", nombres=nombres
+    )
+    busqueda.escribir_indice(transaccion, actual, actual | asignar)
+    try:
+        transaccion.ejecutar()
+    except TransaccionCancelada as exc:
+        if exc.fallo("expediente"):
+            return False
+        raise
+    return True
+
+
+def sin_indexar(limite: int = 100, inicio: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any] | None]:
+    """One page of the claim numbers (GSI1, every expediente) that `reindexar` still has to join."""
+    items, ultima = table.query("GSI1PK = :pk", {":pk": keys.EXPEDIENTES}, indice="GSI1", limite=limite, inicio=inicio)
+    pendientes = [str(i["no_siniestro"]) for i in items if busqueda.asignaciones(i, i)]
+    return pendientes, ultima
+
+
 # ---- delete
-def eliminar(no_siniestro: str) -> None:
+def eliminar(no_siniestro: str, *, si_coincide: str | None = None) -> None:
     """Meta first (so no new child can be attached), then evidence objects, then every child item.
 
     Service-order links (`OS#…`) stay: orders belong to the insurer and re-link if the claim is
     created again. If a previous attempt died half-way, a retry cleans what is left and still 404s.
+    With If-Match the meta's delete is conditioned on that version: a stale one deletes nothing (412).
     """
-    existia = _borrar_meta(no_siniestro)
+    existia = _borrar_meta(no_siniestro, version_esperada(si_coincide))
     coleccion = table.query_todo("PK = :pk", {":pk": keys.expediente_pk(no_siniestro)}, consistente=True)
     restos: list[Mapping[str, str]] = [
         {"PK": i["PK"], "SK": i["SK"]}
@@ -439,13 +614,16 @@ def eliminar(no_siniestro: str) -> None:
     logger.info("Expediente eliminado", extra={"no_siniestro": no_siniestro, "elementos": len(restos)})
 
 
-def _borrar_meta(no_siniestro: str) -> bool:
+def _borrar_meta(no_siniestro: str, esperada: int | None = None) -> bool:
     """The meta item, deleted as it was read (version) with its unit counter in the same transaction.
-    False when there is none (already deleted, or a previous attempt died half-way)."""
+    False when there is none (already deleted, or a previous attempt died half-way). With If-Match
+    (`esperada`) another version is a 412 and nothing is deleted: the transaction is conditioned on the
+    version read, so a change in between is caught too (re-read, then 412)."""
     for intento in range(INTENTOS_ESCRITURA):
         item = table.get(keys.expediente(no_siniestro), consistente=True)
         if item is None:
             return False
+        exigir_version(item, esperada)
         transaccion = table.Transaccion().delete(
             "expediente",
             keys.expediente(no_siniestro),

@@ -84,8 +84,9 @@ def _sin_campos(datos: Any, quitar: frozenset[str]) -> Any:
     return {k: v for k, v in datos.items() if k not in quitar}
 
 
+# POST …/conceptos body: one line item; its id comes from the server.
 class ConceptoNuevo(Cuerpo):
-    """POST …/conceptos body: one line item; its id comes from the server."""
+    __doc__ = "Un concepto (línea) nuevo del levantamiento; su id lo asigna el servidor."
 
     model_config = ConfigDict(extra="forbid")
 
@@ -94,15 +95,22 @@ class ConceptoNuevo(Cuerpo):
     costo: Costo
 
 
+# A line of a PUT's `conceptos`: with the `id` of one of the survey's lines it keeps that id (the same line, maybe
+# edited); without one it is a new line. Validated through `CambiosLevantamiento`, never by itself.
 class ConceptoReemplazo(ConceptoNuevo):
-    """A line of a PUT's `conceptos`: with the `id` of one of the survey's lines it keeps that id (the same line,
-    maybe edited); without one it is a new line. Validated through `CambiosLevantamiento`, never by itself."""
+    __doc__ = (
+        "Una línea de `conceptos` en el PUT: con el `id` de una línea existente la conserva (quizá editada); "
+        "sin él es una línea nueva."
+    )
 
     id: IdConcepto | None = None
 
 
+# PUT …/conceptos/{id} body: any subset; `null` clears `claves`; `id` (read-only) is dropped.
 class CambiosConcepto(Cuerpo):
-    """PUT …/conceptos/{id} body: any subset; `null` clears `claves`; `id` (read-only) is dropped."""
+    __doc__ = (
+        "Cambio parcial de un concepto: cualquier subconjunto; `null` borra `claves`; `id` (solo lectura) se descarta."
+    )
 
     model_config = ConfigDict(extra="forbid")
     NO_NULOS = ("concepto", "costo")  # the document says what the server refuses (monitor.core.models.Cuerpo)
@@ -129,10 +137,14 @@ class CambiosConcepto(Cuerpo):
         return self.model_dump(exclude_unset=True)
 
 
+# PUT …/levantamiento body: any subset of the fields (`null` clears one); `conceptos`, when sent, replaces every
+# line item at once (`null` or `[]` removes them all). Server-owned fields are silently dropped, so a client may
+# send back the survey it read.
 class CambiosLevantamiento(Cuerpo):
-    """PUT …/levantamiento body: any subset of the fields (`null` clears one); `conceptos`, when sent, replaces
-    every line item at once (`null` or `[]` removes them all). Server-owned fields are silently dropped, so a
-    client may send back the survey it read."""
+    __doc__ = (
+        "Cambio parcial del levantamiento (`null` borra un campo); `conceptos`, si se envía, reemplaza todas "
+        "las líneas a la vez (`null` o `[]` las quita todas). Los campos del servidor se descartan."
+    )
 
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 

@@ -29,9 +29,13 @@ class TotalesLevantamiento(Respuesta):
     total: Importe = Field(description="subtotal + iva")
 
 
+# The whole survey as persisted: every field (null when empty), its line items in the order they were added, totals,
+# version and who created it.
 class Levantamiento(Respuesta):
-    """The whole survey as persisted: every field (null when empty), its line items in the order they were added,
-    totals, version and who created it."""
+    __doc__ = (
+        "El levantamiento completo tal como quedó guardado: sus campos (null si vacíos), sus conceptos en el "
+        "orden en que se agregaron, totales, versión y quién lo creó."
+    )
 
     no_siniestro: str
     fecha: str | None = None

@@ -134,7 +134,7 @@ def a_respuesta(levantamiento: Levantamiento) -> dict[str, Any]:
         "conceptos": [_concepto_a_respuesta(c) for c in levantamiento.conceptos],
         "totales": totales(levantamiento.conceptos, Decimal(cabecera["tasa_iva"])),
         "version": levantamiento.version,
-        "creado_por": {k: entero(v) for k, v in (cabecera.get("creado_por") or {}).items()},
+        "creado_por": expedientes.persona_a_respuesta(cabecera.get("creado_por")),
         "creado_en": cabecera["creado_en"],
         "actualizado_en": cabecera["actualizado_en"],
     }

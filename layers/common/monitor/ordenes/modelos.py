@@ -1,4 +1,4 @@
-"""The infopiezas service-order contract (seeds/infopiezas-service-orders.md) as Pydantic models.
+"""The infopiezas service-order contract (docs/integraciones.md) as Pydantic models.
 
 Names are the camelCase of the seed's JSON examples. Unknown fields are ignored rather than refused:
 the seed warns that its JSON may grow, a refused delivery would be retried forever, and the raw
@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from monitor.core.models import Cuerpo, MarcaTiempo
+from monitor.core.models import Cuerpo, MarcaTiempoUtc
 from monitor.ordenes.campos import INT32_MAX
 
 MAX_ITEMS = 500
@@ -62,8 +62,9 @@ class _Entrada(Cuerpo):
     model_config = ConfigDict(extra="ignore")
 
 
+# A part or service line. `itemCode` may be blank; `itemId` identifies the part.
 class ServiceOrderItem(_Entrada):
-    """A part or service line. `itemCode` may be blank; `itemId` identifies the part."""
+    __doc__ = "Una línea de refacción o servicio; `itemCode` puede venir vacío, `itemId` identifica la pieza."
 
     itemId: Entero | None = None
     itemCode: Texto | None = None
@@ -78,8 +79,12 @@ class ServiceOrderItem(_Entrada):
     otherCosts: MontoPositivo | None = None
 
 
+# `POST /serviceOrders`. .NET value types (ints, decimals, guid, DateTime) are required; strings may be null.
 class ServiceOrderDetails(_Entrada):
-    """`POST /serviceOrders`. .NET value types (ints, decimals, guid, DateTime) are required; strings may be null."""
+    __doc__ = (
+        "Orden de mano de obra (`POST /serviceOrders`): los tipos de valor de .NET (enteros, decimales, guid,"
+        " fechas) son obligatorios; los textos admiten null."
+    )
 
     serviceOrderId: Id
     serviceOrderGuid: UUID
@@ -87,7 +92,7 @@ class ServiceOrderDetails(_Entrada):
     claimId: Entero | None = None
     insuranceClaimNumber: NumeroReclamacion
     deliveryDays: Annotated[int, Field(strict=True, ge=0, le=3650)]
-    createdOnUtcDate: MarcaTiempo
+    createdOnUtcDate: MarcaTiempoUtc
     createdByEmailAddress: Texto | None = None
     createdByDisplayName: Texto | None = None
     workshopPersonTaxId: Texto | None = None
@@ -108,9 +113,13 @@ class ServiceOrderDetails(_Entrada):
         return self.model_dump(mode="python")
 
 
+# `POST /serviceOrders/{serviceOrderId}/cancel`. The seed calls the number both `serviceOrderNumber` (attribute
+# table) and `purchaseOrderNumber` (JSON example); either is accepted, both must agree.
 class ServiceOrderCancellationDetails(_Entrada):
-    """`POST /serviceOrders/{serviceOrderId}/cancel`. The seed calls the number both `serviceOrderNumber`
-    (attribute table) and `purchaseOrderNumber` (JSON example); either is accepted, both must agree."""
+    __doc__ = (
+        "Solicitud de cancelación: el número se acepta como `serviceOrderNumber` o `purchaseOrderNumber` (si "
+        "vienen ambos deben coincidir)."
+    )
 
     serviceOrderId: Id | None = None
     requestId: Entero | None = None

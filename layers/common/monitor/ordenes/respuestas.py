@@ -68,8 +68,9 @@ class ItemOrden(Respuesta):
     otherCosts: NumeroJson | None = None
 
 
+# Staff view: the seed's fields as received plus our number, state and cancellation.
 class OrdenServicio(Respuesta):
-    """Staff view: the seed's fields as received plus our number, state and cancellation."""
+    __doc__ = "Vista del taller: los campos de la orden tal como llegaron, más nuestro número, estado y cancelación."
 
     serviceOrderId: int
     serviceOrderGuid: str

@@ -12,8 +12,9 @@ Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX
 RolPersonal = Literal["Administrador", "Operador", "Tecnico"]
 
 
+# POST /api/usuarios. Integration clients are not users: `Integracion` is refused here.
 class UsuarioNuevo(Cuerpo):
-    """POST /api/usuarios. Integration clients are not users: `Integracion` is refused here."""
+    __doc__ = "Alta de un usuario del taller; los clientes de integración no son usuarios (`Integracion` se rechaza)."
 
     model_config = ConfigDict(extra="forbid")
     TEXTO_SIN_REGLA = ("password",)
@@ -26,8 +27,11 @@ class UsuarioNuevo(Cuerpo):
     _username = field_validator("username")(validar_username)
 
 
+# PUT /api/usuarios/{id}: partial; `password` is an administrator's reset. Nothing here can be cleared.
 class CambiosUsuario(Cuerpo):
-    """PUT /api/usuarios/{id}: partial; `password` is an administrator's reset. Nothing here can be cleared."""
+    __doc__ = (
+        "Cambio parcial de un usuario; `password` es el restablecimiento por un administrador. Nada se puede vaciar."
+    )
 
     model_config = ConfigDict(extra="forbid")
     TEXTO_SIN_REGLA = ("password",)

@@ -6,8 +6,9 @@ from monitor.core.responses import Respuesta
 from monitor.usuarios.campos import Rol
 
 
+# What a response shows of a user (never the hash or the token version).
 class Usuario(Respuesta):
-    """What a response shows of a user (never the hash or the token version)."""
+    __doc__ = "Un usuario del taller tal como se muestra (nunca el hash ni la versión de token)."
 
     id: int
     nombre: str

@@ -201,6 +201,18 @@ def desactivar(id_usuario: int, id_actor: int) -> dict[str, Any]:
     return _aplicar(id_usuario, {"activo": False}, id_actor)
 
 
+def revocar_sesiones(id_usuario: int) -> int:
+    """Every token of the user stops working (the authorizer compares `ver` with `version_token`); returns the
+    new version. Raises `CondicionFallida` when the user does not exist."""
+    item = table.update(
+        keys.usuario(id_usuario),
+        "ADD version_token :uno SET actualizado_en = :ahora",
+        {":uno": 1, ":ahora": ahora()},
+        condicion="attribute_exists(PK)",
+    )
+    return int(item["version_token"])
+
+
 def cambiar_password(id_usuario: int, nuevo: str, version_leida: int) -> int:
     """Own password change: conditional on the version read; returns the new token version."""
     try:
