@@ -89,6 +89,8 @@ def definicion_tabla() -> dict[str, Any]:
         "GlobalSecondaryIndexes": props.get("GlobalSecondaryIndexes", []),
         "BillingMode": props["BillingMode"],
     }
+    if props.get("StreamSpecification"):
+        argumentos["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     return argumentos
 
 

@@ -73,6 +73,9 @@ CAMPOS_SALIDA = (
     "creado_en",
     "actualizado_en",
     "hitos",
+    # The customer's follow-up e-mails (docs/seguimiento.md): the flag, and what was sent for each step.
+    "notificar_cliente",
+    "notificaciones",
 )
 
 OBLIGATORIOS = (
@@ -102,7 +105,16 @@ ESQUEMA_NO_SINIESTRO = {
 }
 # Silently dropped from write bodies: the server owns them (the seed strips `estado` the same way).
 SOLO_LECTURA = frozenset(
-    {"estado", "creado_por", "ubicacion_almacenamiento", "version", "creado_en", "actualizado_en", "hitos"}
+    {
+        "estado",
+        "creado_por",
+        "ubicacion_almacenamiento",
+        "version",
+        "creado_en",
+        "actualizado_en",
+        "hitos",
+        "notificaciones",
+    }
 )
 UBICACION_INICIAL = "Local"
 MAX_DATO = 500

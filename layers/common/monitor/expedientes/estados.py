@@ -18,6 +18,7 @@ from monitor.expedientes import hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
 from monitor.reportes import agregados
+from monitor.seguimiento import eventos
 from monitor.usuarios.campos import Rol
 
 FLUJO = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA, Estado.SALIDA)
@@ -99,6 +100,12 @@ def cambiar(no_siniestro: str, nuevo: Estado, principal: Principal) -> dict[str,
             )
         )
         agregados.contar(transaccion, item, cambiado)
+        eventos.agregar(
+            transaccion,
+            eventos.al_cambiar_estado(
+                cambiado, actual.value, momento, hitos.hitos_en(alcanzados), entrega=nuevo == Estado.SALIDA
+            ),
+        )
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:
