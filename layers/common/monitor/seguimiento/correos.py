@@ -192,11 +192,12 @@ def procesar(evento: Mapping[str, Any], contexto: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-    def por_registro(registro: SQSRecord) -> None:
+    # Powertools passes the record by keyword (`record=`).
+    def por_registro(record: SQSRecord) -> None:
         try:
-            mensaje = jsoncodec.loads(registro.body)
+            mensaje = jsoncodec.loads(record.body)
         except ValueError:
-            logger.error("Mensaje de correo ilegible", extra={"message_id": registro.message_id})
+            logger.error("Mensaje de correo ilegible", extra={"message_id": record.message_id})
             raise
         notificar((mensaje or {}).get("detail") or {})
 

@@ -225,10 +225,12 @@ class Remitente:
             logger.warning("No se registró el intento de entrega", extra={"id_evento": evento["id"]})
 
     def _asegurar_tiempo(self) -> None:
-        if self.contexto is None:
+        """Another delivery only if it can end before the invocation does (the first one always starts)."""
+        if self.contexto is None or not self.intentos:
             return
         restante = self.contexto.get_remaining_time_in_millis()
         if restante < (settings().timeout_webhook + 5) * 1000:
+            logger.info("Sin tiempo para otra entrega; el mensaje vuelve a la cola", extra={"restante_ms": restante})
             raise SinTiempo()
 
 
@@ -239,11 +241,12 @@ def procesar(evento: Mapping[str, Any], contexto: Any) -> dict[str, Any]:
 
     remitente = Remitente(contexto)
 
-    def por_registro(registro: SQSRecord) -> None:
+    # Powertools passes the record by keyword (`record=`).
+    def por_registro(record: SQSRecord) -> None:
         try:
-            remitente.mensaje(registro.body)
+            remitente.mensaje(record.body)
         except MensajeInvalido as exc:
-            logger.error("Mensaje de entrega inválido", extra={"message_id": registro.message_id, "motivo": str(exc)})
+            logger.error("Mensaje de entrega inválido", extra={"message_id": record.message_id, "motivo": str(exc)})
             raise
 
     procesador = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

@@ -202,8 +202,9 @@ def procesar(evento: Mapping[str, Any], contexto: Any) -> dict[str, Any]:
         extra={"registros": len(registros), "eventos": lote.publicados, "fallidos": len(lote.errores)},
     )
 
-    def por_registro(registro: DynamoDBRecord) -> None:
-        lote.resultado(str(registro.dynamodb.sequence_number if registro.dynamodb else ""))
+    # Powertools passes the record by keyword (`record=`).
+    def por_registro(record: DynamoDBRecord) -> None:
+        lote.resultado(str(record.dynamodb.sequence_number if record.dynamodb else ""))
 
     procesador = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
     respuesta = process_partial_response(
