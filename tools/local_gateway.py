@@ -223,9 +223,9 @@ class Contenedores:
         with self._cerrojo:
             self._libres.append(modulo)
 
-    def invocar(self, evento: dict[str, Any]) -> Any:
+    def invocar(self, evento: dict[str, Any], *, timeout_s: float = 10.0) -> Any:
         with self.contenedor() as modulo:
-            return funciones.invocar(modulo, evento, self.nombre)
+            return funciones.invocar(modulo, evento, self.nombre, timeout_s=timeout_s)
 
 
 def respuesta_proxy(resultado: Any) -> Respuesta:
@@ -656,10 +656,11 @@ def iniciar_seguimiento(local: aws_local.AwsLocal) -> seguimiento_local.Seguimie
     threads of this process with warm containers like the API's."""
     if os.environ.get("MONITOR_SEGUIMIENTO_LOCAL", "1") == "0":
         return None
-    contenedores = {f.funcion: Contenedores(f.funcion, f.codigo) for f in plantilla.fuentes_de_eventos()}
+    fuentes = {f.funcion: f for f in plantilla.fuentes_de_eventos()}
+    contenedores = {f.funcion: Contenedores(f.funcion, f.codigo) for f in fuentes.values()}
 
     def invocar(funcion: str, evento: dict[str, Any]) -> Any:
-        return contenedores[funcion].invocar(evento)
+        return contenedores[funcion].invocar(evento, timeout_s=fuentes[funcion].timeout_s)
 
     seguimiento = seguimiento_local.Seguimiento(local, invocar, log)
     seguimiento.iniciar()

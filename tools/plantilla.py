@@ -178,6 +178,7 @@ class FuenteEventos:
     tipo: str  # "DynamoDB" | "SQS"
     propiedades: dict[str, Any]
     codigo: Path
+    timeout_s: float  # the function's Timeout (or the Globals')
 
 
 def fuentes_de_eventos() -> list[FuenteEventos]:
@@ -186,5 +187,8 @@ def fuentes_de_eventos() -> list[FuenteEventos]:
         props = recurso["Properties"]
         for evento in (props.get("Events") or {}).values():
             if evento.get("Type") in ("DynamoDB", "SQS"):
-                fuentes.append(FuenteEventos(nombre, evento["Type"], evento["Properties"], RAIZ / props["CodeUri"]))
+                timeout = float(props.get("Timeout") or cargar()["Globals"]["Function"].get("Timeout", 3))
+                fuentes.append(
+                    FuenteEventos(nombre, evento["Type"], evento["Properties"], RAIZ / props["CodeUri"], timeout)
+                )
     return fuentes

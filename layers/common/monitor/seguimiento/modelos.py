@@ -15,7 +15,7 @@ class SuscripcionNueva(Cuerpo):
     model_config = ConfigDict(extra="forbid")
 
     url: Annotated[str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_URL)]
-    eventos: Annotated[list[Topico], Field(min_length=1, max_length=len(Topico))]
+    eventos: Annotated[list[Topico], Field(min_length=1, max_length=20)]
     id_aseguradora: Annotated[StrictInt, Field(ge=1)]
 
     @field_validator("url")
