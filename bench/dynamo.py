@@ -21,6 +21,8 @@ PRESUPUESTO = {
     "GET levantamiento": 1,  # BatchGet header + line items
     "PUT levantamiento": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, audit)
     "POST concepto": 2,  # BatchGet (consistent) + TransactWrite (check expediente, header, line items, audit)
+    "publicar (lote de 10)": 2,  # BatchGet markers + BatchWrite markers (and one PutEvents, not DynamoDB)
+    "enviar (1 webhook)": 2,  # Query GSI2 subscriptions + PutItem delivery log
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)

@@ -1,7 +1,7 @@
 """`make bench`: cold init, warm latency, DynamoDB requests, package sizes and end-to-end load, each as a
 ratio to a floor measured side by side in the same run. Writes bench/results.md and prints it.
 
-    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,caliente,dynamo,tamano,e2e]
+    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,caliente,dynamo,tamano,e2e,seguimiento]
     .venv/bin/python bench/run.py --solo reportes      # section 6, not in the default run (minutes of loading)
 
 See bench/README.md for how to read the tables. Nothing here asserts timings: the tables say "NO"
@@ -27,7 +27,7 @@ for ruta in (RAIZ, RAIZ / "layers" / "common"):
     if str(ruta) not in sys.path:
         sys.path.insert(0, str(ruta))
 
-from bench import arranque, construccion, dynamo, escenarios, extremo, reportes  # noqa: E402
+from bench import arranque, construccion, dynamo, escenarios, extremo, reportes, seguimiento  # noqa: E402
 from bench.estadistica import (  # noqa: E402
     ND,
     PENDIENTE,
@@ -46,7 +46,7 @@ from tools import aws_local  # noqa: E402
 RESULTADOS = RAIZ / "bench" / "results.md"
 RESULTADOS_REPORTES = RAIZ / "bench" / "results-reportes.md"  # written by `--solo reportes`
 OBJETIVO_CALIENTE = 1.2
-SECCIONES = ("frio", "caliente", "dynamo", "tamano", "e2e")
+SECCIONES = ("frio", "caliente", "dynamo", "tamano", "e2e", "seguimiento")
 OPCIONALES = ("reportes",)  # only when named in --solo
 
 
@@ -197,7 +197,7 @@ class Caliente:
         self.args = args
         self.banco = escenarios.Banco()
         with escenarios.sin_stdout():
-            self.grupos = escenarios.grupos(self.banco)
+            self.grupos = escenarios.grupos(self.banco) + seguimiento.grupos(self.banco)
         escenarios.marcar_pendientes(self.grupos)
         self.tiempos: dict[str, escenarios.Tiempos] = {}
         self.llamadas: dict[str, list[dynamo.Llamada]] = {}
@@ -301,6 +301,9 @@ class Caliente:
         )
 
     def detener(self) -> None:
+        receptor = getattr(self.banco, "receptor", None)
+        if receptor is not None:
+            receptor.detener()
         self.banco.detener()
 
 
@@ -397,6 +400,35 @@ def _gateway_vs_proceso(caliente: Caliente, secuencial: extremo.Carga) -> str:
     return "\n".join(lineas)
 
 
+# ---- 6. seguimiento: per event, and through the local pipeline
+def seccion_seguimiento(caliente: Caliente | None) -> str:
+    if caliente is None:
+        return f"{PENDIENTE}: necesita la sección «caliente» (fixtures y moto)."
+    lineas = []
+    publicar = caliente.tiempos.get(f"publicar (lote de {seguimiento.LOTE_STREAM})")
+    enviar = caliente.tiempos.get("enviar (1 webhook)")
+    if publicar and publicar.handler:
+        h, p = Resumen.de(publicar.handler).mediana, Resumen.de(publicar.piso).mediana
+        lineas.append(
+            f"- publicador en caliente, por evento: {ms(h / seguimiento.LOTE_STREAM)} ms "
+            f"(lote de {seguimiento.LOTE_STREAM}: {ms(h)} ms; piso {ms(p)} ms → {veces(h / p)})"
+        )
+    if enviar and enviar.handler:
+        h, p = Resumen.de(enviar.handler).mediana, Resumen.de(enviar.piso).mediana
+        lineas.append(f"- remitente en caliente, por webhook: {ms(h)} ms (piso {ms(p)} ms → {veces(h / p)})")
+    op = escenarios.crear_personal(caliente.banco)
+    with escenarios.sin_stdout():
+        medido = seguimiento.rendimiento(caliente.banco, op)
+    estado = "" if medido.completo else " (INCOMPLETO: no llegaron todos en 120 s)"
+    lineas.append(
+        f"- tubería local (stream → publicador → bus → cola → remitente → webhook en loopback): "
+        f"{medido.eventos} eventos en {medido.total_s:.1f} s = "
+        f"{medido.eventos / medido.total_s:.1f} eventos/s{estado}; "
+        f"las {seguimiento.EVENTOS_PIPELINE} altas por el handler tardaron {medido.escritura_s:.1f} s"
+    )
+    return "\n".join(lineas)
+
+
 # ---- the report
 def ejecutar(nombre: str, fn: Callable[[], str], errores: list[str]) -> str:
     try:
@@ -431,11 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     if "frio" in args.solo:
         secciones["1. Arranque en frío por función"] = ejecutar("frio", lambda: seccion_frio(args, notas), errores)
     caliente: Caliente | None = None
-    if {"caliente", "dynamo", "e2e"} & set(args.solo):
+    if {"caliente", "dynamo", "e2e", "seguimiento"} & set(args.solo):
         avisar("moto y fixtures (a través de los handlers)")
         try:
             caliente = Caliente(args)
-            caliente.correr(contar="dynamo" in args.solo, medir="caliente" in args.solo)
+            caliente.correr(contar="dynamo" in args.solo, medir=bool({"caliente", "seguimiento"} & set(args.solo)))
         except Exception as exc:
             errores.append(f"caliente: {type(exc).__name__}: {exc}")
             traceback.print_exc(file=sys.stderr)
@@ -455,6 +487,11 @@ def main(argv: list[str] | None = None) -> int:
         avisar("extremo a extremo por el gateway local")
         secciones["5. Extremo a extremo (gateway local, loopback)"] = ejecutar(
             "e2e", lambda: seccion_e2e(caliente), errores
+        )
+    if "seguimiento" in args.solo:
+        avisar("seguimiento: tubería local")
+        secciones["6. Seguimiento (publicador y remitente por evento; tubería local)"] = ejecutar(
+            "seguimiento", lambda: seccion_seguimiento(caliente), errores
         )
     if caliente is not None:
         caliente.detener()
