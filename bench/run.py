@@ -419,7 +419,7 @@ def seccion_seguimiento(caliente: Caliente | None) -> str:
     op = escenarios.crear_personal(caliente.banco)
     with escenarios.sin_stdout():
         medido = seguimiento.rendimiento(caliente.banco, op)
-    estado = "" if medido.completo else " (INCOMPLETO: no llegaron todos en 120 s)"
+    estado = "" if medido.completo else f" (INCOMPLETO: no llegaron todos en {seguimiento.ESPERA_PIPELINE:.0f} s)"
     lineas.append(
         f"- tubería local (stream → publicador → bus → cola → remitente → webhook en loopback): "
         f"{medido.eventos} eventos en {medido.total_s:.1f} s = "

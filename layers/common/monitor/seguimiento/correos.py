@@ -18,7 +18,8 @@ from typing import Any
 from monitor.core import jsoncodec, keys, table
 from monitor.core.dates import ahora
 from monitor.core.errors import CondicionFallida
-from monitor.core.observability import logger
+from monitor.core.metrics import Metrica
+from monitor.core.observability import contar, logger
 from monitor.core.settings import settings
 from monitor.seguimiento.aws import cliente
 from monitor.seguimiento.eventos import Topico
@@ -183,6 +184,7 @@ def notificar(evento: Mapping[str, Any]) -> str | None:
         _liberar(no_siniestro, paso)
         raise
     _marcar(no_siniestro, paso, ENVIADO, id_mensaje=respuesta.get("MessageId"))
+    contar(Metrica.CORREO_SEGUIMIENTO)
     logger.info("Correo de seguimiento enviado", extra={"no_siniestro": no_siniestro, "paso": paso})
     return ENVIADO
 

@@ -22,7 +22,8 @@ from typing import Any
 from monitor.core import dates, jsoncodec, keys, table
 from monitor.core.dates import ahora, iso
 from monitor.core.errors import ServicioNoDisponible
-from monitor.core.observability import logger
+from monitor.core.metrics import Metrica
+from monitor.core.observability import contar, logger
 from monitor.core.settings import settings
 from monitor.core.table import entero
 from monitor.seguimiento import red, suscripciones
@@ -85,6 +86,8 @@ class Remitente:
     def __init__(self, contexto: Any = None) -> None:
         self.contexto = contexto
         self.intentos = 0
+        # One Query per insurer and topic per invocation: a batch's events of one insurer share it.
+        self._suscripciones: dict[tuple[int, str], list[dict[str, Any]]] = {}
 
     def mensaje(self, cuerpo: str) -> None:
         try:
@@ -99,7 +102,10 @@ class Remitente:
         evento = _evento(mensaje.get("detail"))
         if evento.get("id_aseguradora") is None:
             return  # an expediente without insurer: no insurer's subscription hears of it
-        for suscripcion in suscripciones.de_aseguradora(evento["id_aseguradora"], evento["topico"]):
+        clave = (evento["id_aseguradora"], evento["topico"])
+        if clave not in self._suscripciones:
+            self._suscripciones[clave] = suscripciones.de_aseguradora(*clave)
+        for suscripcion in self._suscripciones[clave]:
             self._intentar(suscripcion, evento, 1, ahora())
 
     def _reintento(self, evento: dict[str, Any], reintento: Any) -> None:
@@ -165,8 +171,10 @@ class Remitente:
         )
         contexto = {"id_suscripcion": suscripcion["id"], "id_evento": evento["id"], "intento": intento}
         if resultado.exitoso:
+            contar(Metrica.WEBHOOK_ENTREGADO)
             logger.info("Webhook entregado", extra={**contexto, "status": resultado.status})
             return
+        contar(Metrica.WEBHOOK_FALLIDO)
         logger.warning("Webhook no entregado", extra={**contexto, "status": resultado.status, "error": resultado.error})
         reintento = {
             "suscripcion": suscripcion["id"],
@@ -177,6 +185,7 @@ class Remitente:
         if siguiente is not None:
             self._encolar(evento, reintento, espera(intento))
         elif abandonado:
+            contar(Metrica.WEBHOOK_ABANDONADO)
             logger.error("Webhook abandonado tras agotar los reintentos", extra=contexto)
             cliente("sqs").send_message(
                 QueueUrl=settings().cola_entregas_dlq,

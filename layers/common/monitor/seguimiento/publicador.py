@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.core import jsoncodec, keys, table
-from monitor.core.observability import logger
+from monitor.core.metrics import Metrica
+from monitor.core.observability import contar, logger
 from monitor.core.settings import settings
 from monitor.core.table import entero
 from monitor.seguimiento import eventos
@@ -139,7 +140,7 @@ class Lote:
 
     def _ya_publicados(self) -> set[tuple[str, str]]:
         claves = {(p.item["PK"], p.item["id"]): _marca(p.item) for p in self.pendientes.values()}
-        marcas = table.get_varios(list(claves.values())) if claves else []
+        marcas = table.get_varios(list(claves.values()), consistente=True) if claves else []
         encontradas = {(m["PK"], m["SK"]) for m in marcas}
         return {origen for origen, clave in claves.items() if (clave["PK"], clave["SK"]) in encontradas}
 
@@ -197,6 +198,8 @@ def procesar(evento: Mapping[str, Any], contexto: Any) -> dict[str, Any]:
     registros = list(evento.get("Records") or [])
     lote = Lote(registros)
     lote.publicar()
+    if lote.publicados:
+        contar(Metrica.EVENTO_PUBLICADO, lote.publicados)
     logger.info(
         "Lote del stream publicado",
         extra={"registros": len(registros), "eventos": lote.publicados, "fallidos": len(lote.errores)},
