@@ -66,6 +66,7 @@ class Flujo:
         self.cola_fallos = local.url_cola(_logico(destino)) if isinstance(destino, dict) else None
         self.pendientes: list[dict[str, Any]] = []
         self.intentos = 0
+        self.listo = threading.Event()  # set once the LATEST iterator is taken: later writes will be read
 
     def _pasa(self, registro: dict[str, Any]) -> bool:
         return not self.patrones or any(p.matches_event(registro) for p in self.patrones)
@@ -78,6 +79,7 @@ class Flujo:
         iterador = flujos.get_shard_iterator(StreamArn=arn, ShardId=fragmento, ShardIteratorType="LATEST")[
             "ShardIterator"
         ]
+        self.listo.set()
         while not parar.is_set():
             respuesta = flujos.get_records(ShardIterator=iterador, Limit=1000)
             iterador = respuesta["NextShardIterator"]
@@ -185,11 +187,17 @@ class Seguimiento:
         self.log = log
         self.hilos: list[threading.Thread] = []
 
-    def iniciar(self) -> None:
+    def iniciar(self, espera_s: float = 30.0) -> None:
+        """Starts the threads and returns once the stream readers hold their iterators (or `espera_s` passed):
+        a change made after this returns is published."""
         for trabajo in self.trabajos:
             hilo = threading.Thread(target=self._correr, args=(trabajo,), daemon=True, name=trabajo.fuente.funcion)
             hilo.start()
             self.hilos.append(hilo)
+        limite = time.monotonic() + espera_s
+        for trabajo in self.trabajos:
+            if isinstance(trabajo, Flujo) and not trabajo.listo.wait(max(0.0, limite - time.monotonic())):
+                self.log("[seguimiento] el lector del stream no arrancó a tiempo", error=True)
 
     def _correr(self, trabajo: Flujo | Cola) -> None:
         while not self.parar.is_set():

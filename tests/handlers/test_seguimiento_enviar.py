@@ -334,3 +334,22 @@ def test_a_subscription_resolving_to_a_private_address_is_refused_at_delivery(  
         None,
     )
     assert mensajes(colas["cola"]) == []
+
+
+def test_a_delivery_that_could_outlast_the_invocation_is_left_for_sqs_to_return(
+    invocar: Invocar, admin: Any, colas: dict[str, str], remitente: Any
+) -> None:
+    aseguradora = aseguradora_nueva()
+    uno, otro = receptor(), receptor()
+    primero, segundo = next(uno), next(otro)
+    try:
+        suscribir(invocar, admin, primero.url, aseguradora)
+        suscribir(invocar, admin, segundo.url, aseguradora)
+        registro = registro_sqs(envoltura(evento(aseguradora)))
+        # 12 s left: enough for one 10 s delivery, not for a second one
+        respuesta = funciones.invocar(remitente, {"Records": [registro]}, "seguimiento_enviar", timeout_s=12)
+        assert respuesta == {"batchItemFailures": [{"itemIdentifier": registro["messageId"]}]}
+        assert len(primero.entregas) + len(segundo.entregas) == 1
+    finally:
+        for generador in (uno, otro):
+            next(generador, None)

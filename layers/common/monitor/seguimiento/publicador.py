@@ -27,7 +27,7 @@ from monitor.seguimiento.aws import cliente
 
 ENTRADAS_POR_PUTEVENTS = 10
 ESPACIO_IDS = uuid.UUID("5d1c3a52-8f0e-4c55-9a3b-0b1c2d3e4f50")  # fan-out ids: uuid5(outbox id, order id)
-CANCELADA = "Cancelada"
+CANCELADA = "Cancelada"  # monitor.ordenes.campos.EstadoOrden (ordenes imports this package, not the reverse)
 
 
 class RegistroInvalido(Exception):
