@@ -65,9 +65,9 @@ class AwsLocal:
         return valor
 
     def _referencia(self, ref: str) -> Any:
-        parametros = plantilla.cargar().get("Parameters", {})
+        parametros = plantilla.parametros()
         if ref in parametros:
-            return parametros[ref].get("Default", "")
+            return parametros[ref]
         propios = {"Table": self.tabla, "EvidenciasBucket": self.bucket, "SigningSecret": self.secreto}
         if ref in propios:
             return propios[ref]
@@ -300,6 +300,10 @@ def aprovisionar_seguimiento(local: AwsLocal) -> None:
         )
         objetivos = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props["Targets"]]
         eventbridge.put_targets(Rule=local.nombre(logico), EventBusName=props["EventBusName"], Targets=objetivos)
-    remitente = local.entorno_funciones().get("MONITOR_SES_SENDER")
-    if remitente:
-        _cliente("ses", local).verify_email_identity(EmailAddress=remitente)
+    parametros = plantilla.parametros()
+    ssm = _cliente("ssm", local)
+    for logico, recurso in plantilla.recursos("AWS::SSM::Parameter").items():
+        valor = plantilla.resolver(recurso["Properties"]["Value"], parametros)
+        ssm.put_parameter(Name=local.nombre(logico), Value=valor, Type="String", Overwrite=True)
+    if parametros.get("SesSenderAddress"):
+        _cliente("ses", local).verify_email_identity(EmailAddress=parametros["SesSenderAddress"])

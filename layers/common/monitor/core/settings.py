@@ -34,10 +34,7 @@ class Settings:
     bus_eventos: str = ""
     cola_entregas: str = ""
     cola_entregas_dlq: str = ""
-    remitente_correo: str = ""
-    taller_nombre: str = "el taller"
-    taller_telefono: str = ""
-    taller_correo: str = ""
+    config_correo: str = ""  # SSM parameter: {"remitente", "taller", "telefono", "correo"} of the customer e-mails
     # Only a local run delivers to loopback webhooks; on AWS they would reach the function's own host.
     webhook_loopback: bool = False
     timeout_webhook: int = 10
@@ -89,10 +86,7 @@ class Settings:
             bus_eventos=entorno.get("MONITOR_EVENT_BUS", ""),
             cola_entregas=entorno.get("MONITOR_DELIVERY_QUEUE_URL", ""),
             cola_entregas_dlq=entorno.get("MONITOR_DELIVERY_DLQ_URL", ""),
-            remitente_correo=entorno.get("MONITOR_SES_SENDER", ""),
-            taller_nombre=entorno.get("MONITOR_SHOP_NAME") or cls.taller_nombre,
-            taller_telefono=entorno.get("MONITOR_SHOP_PHONE", ""),
-            taller_correo=entorno.get("MONITOR_SHOP_EMAIL", ""),
+            config_correo=entorno.get("MONITOR_MAIL_CONFIG", ""),
             webhook_loopback=entorno.get("MONITOR_WEBHOOK_ALLOW_LOOPBACK", "").strip().lower() in ("1", "true"),
             timeout_webhook=entero("MONITOR_WEBHOOK_TIMEOUT", cls.timeout_webhook, 1),
             reintento_base=entero("MONITOR_WEBHOOK_RETRY_BASE", cls.reintento_base, 0),

@@ -49,17 +49,25 @@ def _vehiculo(expediente: Mapping[str, Any]) -> str:
     return " ".join(partes) or "su vehículo"
 
 
-def contenido(expediente: Mapping[str, Any], paso: str) -> tuple[str, str, str]:
+def configuracion() -> dict[str, str]:
+    """The sender and the shop's contact (stack parameters), from the SSM parameter the template writes,
+    cached for five minutes: a change applies without a new version of the function."""
+    from aws_lambda_powertools.utilities import parameters
+
+    valor = parameters.get_parameter(settings().config_correo, transform="json", max_age=300)
+    return {k: str(v or "") for k, v in dict(valor).items()}
+
+
+def contenido(expediente: Mapping[str, Any], paso: str, config: Mapping[str, str]) -> tuple[str, str, str]:
     """(subject, text, HTML) of one step's e-mail, in Spanish."""
     titulo, descripcion = PASOS[paso]
-    ajustes = settings()
     no = str(expediente["no_siniestro"])
     vehiculo = _vehiculo(expediente)
-    contacto = [ajustes.taller_nombre]
-    if ajustes.taller_telefono:
-        contacto.append(f"teléfono {ajustes.taller_telefono}")
-    if ajustes.taller_correo:
-        contacto.append(f"correo {ajustes.taller_correo}")
+    contacto = [config.get("taller") or "el taller"]
+    if config.get("telefono"):
+        contacto.append(f"teléfono {config['telefono']}")
+    if config.get("correo"):
+        contacto.append(f"correo {config['correo']}")
     asunto = f"{titulo}: siniestro {no}"
     texto = (
         "Hola:\n\n"
@@ -154,10 +162,11 @@ def notificar(evento: Mapping[str, Any]) -> str | None:
         return None
     from botocore.exceptions import ClientError
 
-    asunto, texto, cuerpo_html = contenido(expediente, paso)
     try:
+        config = configuracion()
+        asunto, texto, cuerpo_html = contenido(expediente, paso, config)
         respuesta = cliente("sesv2").send_email(
-            FromEmailAddress=settings().remitente_correo,
+            FromEmailAddress=config["remitente"],
             Destination={"ToAddresses": [str(expediente["correo_cliente"])]},
             Content={
                 "Simple": {
