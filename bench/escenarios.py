@@ -420,7 +420,7 @@ class Pisos:
         id_evento = str(uuid.uuid4())
         momento = "2026-01-01T00:00:00.000Z"
         return {
-            **self._clave(f"EXP#{no}", f"EVT#{momento}#{id_evento}"),
+            **self._clave(f"EXP#{no}", f"OUT#{momento}#{id_evento}"),
             "tipo": {"S": "evento"},
             "id": {"S": id_evento},
             "topico": {"S": topico},
@@ -855,7 +855,7 @@ def _grupos_expedientes(
         def borrar() -> None:
             for clave in claves:
                 limpieza.coleccion(nos[clave], prefijo)
-                limpieza.coleccion(nos[clave], "EVT#")  # outbox items of the writes (and the floor's)
+                limpieza.coleccion(nos[clave], "OUT#")  # outbox items of the writes (and the floor's)
 
         return borrar
 
@@ -893,7 +893,7 @@ def _grupo_ordenes(banco: Banco, cliente: Integracion, nos: dict[str, str], piso
         limpieza.ordenes(pisos.canceladas)
         for no in (nos["OSH"], nos["OSP"]):
             limpieza.coleccion(no, "OS#")
-            limpieza.coleccion(no, "EVT#")
+            limpieza.coleccion(no, "OUT#")
 
     crear = Escenario(
         "POST /serviceOrders", "ordenes_receive", evento_creacion, {201}, pisos.recepcion(cliente, nos["OSP"])

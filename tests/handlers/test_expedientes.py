@@ -441,7 +441,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
         "estado": "Recibida",
     }
     table.put(enlace)
-    assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#", "EVT"}
+    assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#", "OUT"}
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
 

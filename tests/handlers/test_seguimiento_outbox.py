@@ -29,7 +29,7 @@ def _comun(item: dict[str, Any], topico: str, id_aseguradora: int | None) -> Non
     assert item["tipo"] == "evento"
     assert item["topico"] == topico
     assert UUID.match(item["id"])
-    assert item["SK"] == f"EVT#{item['fecha']}#{item['id']}"
+    assert item["SK"] == f"OUT#{item['fecha']}#{item['id']}"
     assert item["id_aseguradora"] == id_aseguradora
     assert 0 < int(item["expira"]) - time.time() <= TTL_DIAS * 86_400
     _sin_datos_personales(item)
@@ -366,3 +366,24 @@ def test_a_refused_change_emits_nothing(invocar: Invocar, operador: Any, siniest
     )
     assert salida["statusCode"] == 409
     assert outbox(no) == antes
+
+
+def test_the_outbox_stays_out_of_every_list_of_the_expediente(
+    invocar: Invocar, admin: Any, siniestro: Callable[[], str]
+) -> None:
+    no = siniestro()
+    nuevo(invocar, admin, no, id_aseguradora=1, fecha_autorizacion="2024-03-16")
+    _patch_estado(invocar, admin, no, "Restauracion")
+    assert len(outbox(no)) >= 4
+    for nombre, sufijo in [
+        ("evidencias_list", "/evidencias"),
+        ("expedientes_historial", "/estado/historial"),
+        ("expedientes_auditoria", "/auditoria"),
+        ("expedientes_comentarios_list", "/comentarios"),
+    ]:
+        r = invocar(nombre, "GET", RUTA + sufijo, llamante=admin, ruta_params={"no_siniestro": no})
+        assert r["statusCode"] == 200, (nombre, r["json"])
+        assert all("topico" not in i for i in r["json"]["items"]), nombre
+    detalle = invocar("expedientes_get", "GET", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
+    assert detalle["statusCode"] == 200
+    assert len(detalle["json"]["historial_estado"]) == 2

@@ -133,7 +133,7 @@ def test_the_events_of_one_change_have_distinct_steps_and_ids() -> None:
     assert len({e.id for e in creados}) == len(creados)
     assert all("nombre_cliente" not in e.datos for e in creados)
     item = creados[0].item()
-    assert item["SK"].startswith("EVT#2024-01-01T00:00:00.000Z#")
+    assert item["SK"].startswith("OUT#2024-01-01T00:00:00.000Z#")
     assert item["PK"] == "EXP#S-1"
 
 
@@ -150,7 +150,7 @@ def test_the_stream_carries_new_images_and_the_publisher_sees_only_outbox_insert
     (filtro,) = props["FilterCriteria"]["Filters"]
     assert json.loads(filtro["Pattern"]) == {
         "eventName": ["INSERT"],
-        "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "EVT#"}]}}},
+        "dynamodb": {"Keys": {"SK": {"S": [{"prefix": "OUT#"}]}}},
     }
 
 

@@ -184,13 +184,14 @@ def listas_orden(recibida_en: str, service_order_id: int, estado: str) -> dict[s
 
 
 # ---- seguimiento: the outbox, subscriptions and their delivery log
-PREFIJO_EVENTO = "EVT#"
+PREFIJO_EVENTO = "OUT#"
 PREFIJO_PUBLICADO = "PUB#"
 
 
 def evento(no_siniestro: str, fecha: str, id_evento: str) -> Clave:
     """An outbox item inside the claim's collection (expediente and order events alike): the stream's filter
-    selects `EVT#` sort keys; `EVT` sorts before `EXP`, outside the detail's range."""
+    selects `OUT#` sort keys, which sort after `OS$`: outside every range the collection is read by (the
+    evidence list's `EVI#`..`EXP`, the detail's `EXP`..`OS$`)."""
     return {"PK": expediente_pk(no_siniestro), "SK": f"{PREFIJO_EVENTO}{fecha}#{id_evento}"}
 
 

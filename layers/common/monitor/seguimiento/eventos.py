@@ -1,7 +1,7 @@
 """The shop's events (docs/seguimiento.md): what each change emits, as outbox items written by the SAME
 transaction as the change, so there is no event without its change and no change without its event.
 
-An outbox item lives in the claim's collection (`EXP#<no>` / `EVT#<fecha>#<id>`, `tipo` "evento"), expires
+An outbox item lives in the claim's collection (`EXP#<no>` / `OUT#<fecha>#<id>`, `tipo` "evento"), expires
 after `TTL_DIAS` (the table's TTL), and carries what goes out: the event id (a uuid the subscriber
 deduplicates on), the topic, the time of the change, the insurer it is routed to and the payload (`datos`),
 which holds no personal data: no names, phones or e-mails, only claim, vehicle, state and order references.

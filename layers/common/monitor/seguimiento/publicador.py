@@ -1,4 +1,4 @@
-"""The outbox's way out: the table's stream (filtered to `EVT#` inserts) → the custom EventBridge bus.
+"""The outbox's way out: the table's stream (filtered to `OUT#` inserts) → the custom EventBridge bus.
 
 One batch costs one BatchGetItem (have these events been published already?), one PutEvents per ten
 entries and one BatchWriteItem per 25 markers; an item that asks for the claim's orders (`expandir`) adds
