@@ -14,7 +14,7 @@ from tests.handlers.test_seguimiento_apoyo import aseguradora_nueva
 
 Invocar = Callable[..., dict[str, Any]]
 RUTA = "/api/suscripciones"
-TODOS = [
+TOPICOS = [
     "expediente.creado",
     "expediente.estado_cambiado",
     "expediente.hito",
@@ -49,7 +49,7 @@ def test_create_answers_the_secret_once_and_list_never_shows_it(
         admin,
         {
             "url": " https://hooks.aseguradora.com/monitor ",
-            "eventos": [*TODOS, "expediente.hito"],
+            "eventos": [*TOPICOS, "expediente.hito"],
             "id_aseguradora": aseguradora,
         },
     )
@@ -60,7 +60,7 @@ def test_create_answers_the_secret_once_and_list_never_shows_it(
     creada = r["json"]
     assert len(creada["secreto"]) == 64
     assert creada["url"] == "https://hooks.aseguradora.com/monitor"
-    assert creada["eventos"] == TODOS
+    assert creada["eventos"] == TOPICOS
     assert creada["id_aseguradora"] == aseguradora
     assert creada["activa"] is True
     assert creada["creada_por"] == admin.principal.id_usuario
