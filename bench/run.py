@@ -402,7 +402,7 @@ def _gateway_vs_proceso(caliente: Caliente, secuencial: extremo.Carga) -> str:
     return "\n".join(lineas)
 
 
-# ---- 6. seguimiento: per event, and through the local pipeline
+# ---- 7. seguimiento: per event, and through the local pipeline
 def seccion_seguimiento(caliente: Caliente | None) -> str:
     lineas = []
     tiempos = caliente.tiempos if caliente else {}
@@ -466,6 +466,21 @@ def cabecera(inicio: float) -> str:
     )
 
 
+def _caliente(args: argparse.Namespace, errores: list[str]) -> Caliente | None:
+    """The local AWS and fixtures of sections 2, 3, 5 and 7, when one of them runs."""
+    if not {"caliente", "dynamo", "e2e", "seguimiento"} & set(args.solo):
+        return None
+    avisar("moto y fixtures (a través de los handlers)")
+    try:
+        caliente = Caliente(args)
+        caliente.correr(contar="dynamo" in args.solo, medir=bool({"caliente", "seguimiento"} & set(args.solo)))
+    except Exception as exc:
+        errores.append(f"caliente: {type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+        return None
+    return caliente
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argumentos(argv)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -475,15 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     secciones: dict[str, str] = {}
     if "frio" in args.solo:
         secciones["1. Arranque en frío por función"] = ejecutar("frio", lambda: seccion_frio(args, notas), errores)
-    caliente: Caliente | None = None
-    if {"caliente", "dynamo", "e2e", "seguimiento"} & set(args.solo):
-        avisar("moto y fixtures (a través de los handlers)")
-        try:
-            caliente = Caliente(args)
-            caliente.correr(contar="dynamo" in args.solo, medir=bool({"caliente", "seguimiento"} & set(args.solo)))
-        except Exception as exc:
-            errores.append(f"caliente: {type(exc).__name__}: {exc}")
-            traceback.print_exc(file=sys.stderr)
+    caliente = _caliente(args, errores)
     if "caliente" in args.solo:
         secciones["2. Latencia en caliente (en proceso, moto en loopback)"] = (
             caliente.tabla_latencia() if caliente else "error: ver stderr"
@@ -496,16 +503,24 @@ def main(argv: list[str] | None = None) -> int:
             errores.append(f"se emitieron {scans} Scan")
     if "tamano" in args.solo:
         secciones["4. Tamaño de los artefactos"] = ejecutar("tamano", lambda: seccion_tamano(notas), errores)
-    if "e2e" in args.solo:
-        avisar("extremo a extremo por el gateway local")
-        secciones["5. Extremo a extremo (gateway local, loopback)"] = ejecutar(
-            "e2e", lambda: seccion_e2e(caliente), errores
-        )
-    if "seguimiento" in args.solo:
-        avisar("seguimiento: tubería local")
-        secciones["6. Seguimiento (publicador y remitente por evento; tubería local)"] = ejecutar(
-            "seguimiento", lambda: seccion_seguimiento(caliente), errores
-        )
+    posteriores: list[tuple[str, str, str, Callable[[], str]]] = [
+        (
+            "e2e",
+            "extremo a extremo por el gateway local",
+            "5. Extremo a extremo (gateway local, loopback)",
+            lambda: seccion_e2e(caliente),
+        ),
+        (
+            "seguimiento",
+            "seguimiento: tubería local",
+            "7. Seguimiento (publicador y remitente por evento; tubería local)",
+            lambda: seccion_seguimiento(caliente),
+        ),
+    ]
+    for nombre, aviso, titulo, seccion in posteriores:
+        if nombre in args.solo:
+            avisar(aviso)
+            secciones[titulo] = ejecutar(nombre, seccion, errores)
     if caliente is not None:
         caliente.detener()
     if "reportes" in args.solo:
