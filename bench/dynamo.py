@@ -29,6 +29,8 @@ PRESUPUESTO = {
     "GET formato expediente": 3,  # GetItem expediente + GetItem insurer + GetItem template in use
     "GET formato checklist": 2,  # GetItem checklist + GetItem template in use
     "GET formato levantamiento (300)": 2,  # BatchGet header + line items + GetItem template in use
+    "publicar (lote de 10)": 2,  # BatchGet markers + BatchWrite markers (and one PutEvents, not DynamoDB)
+    "enviar (1 webhook)": 2,  # Query GSI2 subscriptions + PutItem delivery log
 }
 # Reads that ask for ConsistentRead in their parameters; TransactGetItems always reads consistently. (A Scan
 # is not counted here: it fails the run on its own.)

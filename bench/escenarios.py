@@ -428,6 +428,21 @@ class Pisos:
 
         return piso
 
+    def _evento(self, no: str, topico: str) -> dict[str, Any]:
+        """An outbox item as the handlers write it in their transactions (monitor.seguimiento.eventos)."""
+        id_evento = str(uuid.uuid4())
+        momento = "2026-01-01T00:00:00.000Z"
+        return {
+            **self._clave(f"EXP#{no}", f"OUT#{momento}#{id_evento}"),
+            "tipo": {"S": "evento"},
+            "id": {"S": id_evento},
+            "topico": {"S": topico},
+            "fecha": {"S": momento},
+            "id_aseguradora": {"N": "1"},
+            "datos": {"M": {"no_siniestro": {"S": no}, "estado_nuevo": {"S": "Restauracion"}}},
+            "expira": {"N": "1800000000"},
+        }
+
     def _leer_y_escribir(
         self,
         no: str,
@@ -566,7 +581,11 @@ class Pisos:
                 for i, (estado, n) in enumerate(((actual, "-1"), (siguiente[actual], "1")))
             ]
 
-        return self._leer_y_escribir(no, escribir, contadores)
+        def contadores_y_evento(leido: dict[str, Any]) -> list[dict[str, Any]]:
+            evento = {"Put": {"TableName": self.t, "Item": self._evento(no, "expediente.estado_cambiado")}}
+            return [*contadores(leido), evento]
+
+        return self._leer_y_escribir(no, escribir, contadores_y_evento)
 
     def checklist(self, no: str) -> Callable[[int], None]:
         clave = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
@@ -781,6 +800,9 @@ class Pisos:
                             "ConditionExpression": "attribute_exists(PK)",
                         }
                     },
+                    # received, and the unit's status (its expediente exists)
+                    {"Put": {"TableName": self.t, "Item": self._evento(no, "orden_servicio.recibida")}},
+                    {"Put": {"TableName": self.t, "Item": self._evento(no, "orden_servicio.estatus_cambiado")}},
                 ]
             )
             self.ordenes.append(sid)
@@ -851,6 +873,7 @@ class Pisos:
                             "ExpressionAttributeValues": {":o": {"SS": [f"{sid}"]}},
                         }
                     },
+                    {"Put": {"TableName": self.t, "Item": self._evento(no, "orden_servicio.cancelada")}},
                 ]
             )
 
@@ -1077,6 +1100,7 @@ def _grupos_expedientes(
         def borrar() -> None:
             for clave in claves:
                 limpieza.coleccion(nos[clave], prefijo)
+                limpieza.coleccion(nos[clave], "OUT#")  # outbox items of the writes (and the floor's)
 
         return borrar
 
@@ -1113,8 +1137,9 @@ def _grupo_ordenes(banco: Banco, cliente: Integracion, nos: dict[str, str], piso
     def limpiar() -> None:
         limpieza.ordenes(canceladas)
         limpieza.ordenes(pisos.canceladas)
-        limpieza.coleccion(nos["OSH"], "OS#")
-        limpieza.coleccion(nos["OSP"], "OS#")
+        for no in (nos["OSH"], nos["OSP"]):
+            limpieza.coleccion(no, "OS#")
+            limpieza.coleccion(no, "OUT#")
 
     crear = Escenario(
         "POST /serviceOrders", "ordenes_receive", evento_creacion, {201}, pisos.recepcion(cliente, nos["OSP"])

@@ -1,7 +1,7 @@
 """`make bench`: cold init, warm latency, DynamoDB requests, package sizes and end-to-end load, each as a
 ratio to a floor measured side by side in the same run. Writes bench/results.md and prints it.
 
-    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,instrucciones,caliente,...]
+    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,instrucciones,caliente,dynamo,tamano,e2e,seguimiento]
     .venv/bin/python bench/run.py --solo instrucciones --todas   # callgrind counts of every function's init
     .venv/bin/python bench/run.py --solo reportes      # section 6, not in the default run (minutes of loading)
 
@@ -13,8 +13,10 @@ a section crashed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
 import sys
 import time
 import traceback
@@ -28,7 +30,7 @@ for ruta in (RAIZ, RAIZ / "layers" / "common"):
     if str(ruta) not in sys.path:
         sys.path.insert(0, str(ruta))
 
-from bench import arranque, construccion, dynamo, escenarios, extremo, reportes  # noqa: E402
+from bench import arranque, construccion, dynamo, escenarios, extremo, reportes, seguimiento  # noqa: E402
 from bench.estadistica import (  # noqa: E402
     ND,
     PENDIENTE,
@@ -47,7 +49,7 @@ from tools import aws_local  # noqa: E402
 RESULTADOS = RAIZ / "bench" / "results.md"
 RESULTADOS_REPORTES = RAIZ / "bench" / "results-reportes.md"  # written by `--solo reportes`
 OBJETIVO_CALIENTE = 1.2
-SECCIONES = ("frio", "instrucciones", "caliente", "dynamo", "tamano", "e2e")
+SECCIONES = ("frio", "instrucciones", "caliente", "dynamo", "tamano", "e2e", "seguimiento")
 OPCIONALES = ("reportes",)  # only when named in --solo
 
 
@@ -270,7 +272,7 @@ class Caliente:
         self.args = args
         self.banco = escenarios.Banco()
         with escenarios.sin_stdout():
-            self.grupos = escenarios.grupos(self.banco)
+            self.grupos = escenarios.grupos(self.banco) + seguimiento.grupos(self.banco)
         escenarios.marcar_pendientes(self.grupos)
         self.tiempos: dict[str, escenarios.Tiempos] = {}
         self.llamadas: dict[str, list[dynamo.Llamada]] = {}
@@ -374,6 +376,9 @@ class Caliente:
         )
 
     def detener(self) -> None:
+        receptor = getattr(self.banco, "receptor", None)
+        if receptor is not None:
+            receptor.detener()
         self.banco.detener()
 
 
@@ -470,6 +475,46 @@ def _gateway_vs_proceso(caliente: Caliente, secuencial: extremo.Carga) -> str:
     return "\n".join(lineas)
 
 
+# ---- 7. seguimiento: per event, and through the local pipeline
+def seccion_seguimiento(caliente: Caliente | None) -> str:
+    lineas = []
+    tiempos = caliente.tiempos if caliente else {}
+    publicar = tiempos.get(f"publicar (lote de {seguimiento.LOTE_STREAM})")
+    enviar = tiempos.get("enviar (1 webhook)")
+    if publicar and publicar.handler:
+        h, p = Resumen.de(publicar.handler).mediana, Resumen.de(publicar.piso).mediana
+        lineas.append(
+            f"- publicador en caliente, por evento: {ms(h / seguimiento.LOTE_STREAM)} ms "
+            f"(lote de {seguimiento.LOTE_STREAM}: {ms(h)} ms; piso {ms(p)} ms → {veces(h / p)})"
+        )
+    if enviar and enviar.handler:
+        h, p = Resumen.de(enviar.handler).mediana, Resumen.de(enviar.piso).mediana
+        lineas.append(f"- remitente en caliente, por webhook: {ms(h)} ms (piso {ms(p)} ms → {veces(h / p)})")
+    medido = _tuberia_aparte()
+    estado = "" if medido.completo else f" (INCOMPLETO: no llegaron todos en {seguimiento.ESPERA_PIPELINE:.0f} s)"
+    lineas.append(
+        f"- tubería local (stream → publicador → bus → cola → remitente → webhook en loopback): "
+        f"{medido.eventos} eventos en {medido.total_s:.1f} s = "
+        f"{medido.eventos / medido.total_s:.1f} eventos/s{estado}; "
+        f"las {seguimiento.EVENTOS_PIPELINE} altas por el handler tardaron {medido.escritura_s:.1f} s"
+    )
+    return "\n".join(lineas)
+
+
+def _tuberia_aparte() -> seguimiento.Rendimiento:
+    """The pipeline's throughput in a process of its own, on a fresh local AWS (bench/README.md, section 6)."""
+    hecho = subprocess.run(
+        [sys.executable, "-m", "bench.seguimiento"],
+        cwd=RAIZ,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(RAIZ), str(RAIZ / "layers" / "common")])},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seguimiento.ESPERA_PIPELINE + 300,
+    )
+    return seguimiento.Rendimiento(**json.loads(hecho.stdout.strip().splitlines()[-1]))
+
+
 # ---- the report
 def ejecutar(nombre: str, fn: Callable[[], str], errores: list[str]) -> str:
     try:
@@ -494,6 +539,21 @@ def cabecera(inicio: float) -> str:
     )
 
 
+def _caliente(args: argparse.Namespace, errores: list[str]) -> Caliente | None:
+    """The local AWS and fixtures of sections 2, 3, 5 and 7, when one of them runs."""
+    if not {"caliente", "dynamo", "e2e", "seguimiento"} & set(args.solo):
+        return None
+    avisar("moto y fixtures (a través de los handlers)")
+    try:
+        caliente = Caliente(args)
+        caliente.correr(contar="dynamo" in args.solo, medir=bool({"caliente", "seguimiento"} & set(args.solo)))
+    except Exception as exc:
+        errores.append(f"caliente: {type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+        return None
+    return caliente
+
+
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - one branch per section
     args = argumentos(argv)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
@@ -507,15 +567,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - one branch pe
         secciones["1b. Instrucciones del init (callgrind)"] = ejecutar(
             "instrucciones", lambda: seccion_instrucciones(args, notas), errores
         )
-    caliente: Caliente | None = None
-    if {"caliente", "dynamo", "e2e"} & set(args.solo):
-        avisar("moto y fixtures (a través de los handlers)")
-        try:
-            caliente = Caliente(args)
-            caliente.correr(contar="dynamo" in args.solo, medir="caliente" in args.solo)
-        except Exception as exc:
-            errores.append(f"caliente: {type(exc).__name__}: {exc}")
-            traceback.print_exc(file=sys.stderr)
+    caliente = _caliente(args, errores)
     if "caliente" in args.solo:
         secciones["2. Latencia en caliente (en proceso, moto en loopback)"] = (
             caliente.tabla_latencia() if caliente else "error: ver stderr"
@@ -528,11 +580,24 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - one branch pe
             errores.append(f"se emitieron {scans} Scan")
     if "tamano" in args.solo:
         secciones["4. Tamaño de los artefactos"] = ejecutar("tamano", lambda: seccion_tamano(notas), errores)
-    if "e2e" in args.solo:
-        avisar("extremo a extremo por el gateway local")
-        secciones["5. Extremo a extremo (gateway local, loopback)"] = ejecutar(
-            "e2e", lambda: seccion_e2e(caliente), errores
-        )
+    posteriores: list[tuple[str, str, str, Callable[[], str]]] = [
+        (
+            "e2e",
+            "extremo a extremo por el gateway local",
+            "5. Extremo a extremo (gateway local, loopback)",
+            lambda: seccion_e2e(caliente),
+        ),
+        (
+            "seguimiento",
+            "seguimiento: tubería local",
+            "7. Seguimiento (publicador y remitente por evento; tubería local)",
+            lambda: seccion_seguimiento(caliente),
+        ),
+    ]
+    for nombre, aviso, titulo, seccion in posteriores:
+        if nombre in args.solo:
+            avisar(aviso)
+            secciones[titulo] = ejecutar(nombre, seccion, errores)
     if caliente is not None:
         caliente.detener()
     if "reportes" in args.solo:

@@ -1,8 +1,10 @@
 """The local AWS: moto's server on loopback (unless endpoints are given), with the table created
-from template.yaml's own definition, the signing secret and the evidence bucket."""
+from template.yaml's own definition, the signing secret, the evidence bucket, and seguimiento's bus,
+queues and rules as the template declares them (names prefixed, everything else as written there)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -13,6 +15,7 @@ from typing import Any
 from tools import plantilla
 
 REGION = "us-east-1"
+CUENTA = "123456789012"  # moto's account
 
 
 def puerto_libre() -> int:
@@ -28,6 +31,57 @@ class AwsLocal:
     secreto: str
     bucket: str
     servidor: Any = None
+    prefijo: str = "monitor-local"  # of the bus, queues and rules (MONITOR_LOCAL_PREFIX overrides)
+
+    # ---- seguimiento's resources, by the template's logical ids
+    def nombre(self, logico: str) -> str:
+        return f"{self.prefijo}-{logico}"
+
+    def url_cola(self, logico: str) -> str:
+        return f"{self.endpoint}/{CUENTA}/{self.nombre(logico)}"
+
+    def arn(self, logico: str) -> str:
+        tipo = plantilla.recursos()[logico]["Type"]
+        if tipo == "AWS::SQS::Queue":
+            return f"arn:aws:sqs:{REGION}:{CUENTA}:{self.nombre(logico)}"
+        if tipo == "AWS::Events::EventBus":
+            return f"arn:aws:events:{REGION}:{CUENTA}:event-bus/{self.nombre(logico)}"
+        if tipo == "AWS::Events::Rule":
+            return f"arn:aws:events:{REGION}:{CUENTA}:rule/{self.nombre('EventosBus')}/{self.nombre(logico)}"
+        raise ValueError(f"Sin ARN local para {logico} ({tipo})")
+
+    def resolver(self, valor: Any) -> Any:
+        """A template value with its Ref / GetAtt resolved to the local resources (parameters: defaults)."""
+        if isinstance(valor, dict) and "Ref" in valor:
+            return self._referencia(valor["Ref"])
+        if isinstance(valor, dict) and "Fn::GetAtt" in valor:
+            atributo = valor["Fn::GetAtt"]
+            logico, campo = atributo if isinstance(atributo, list) else atributo.split(".", 1)
+            return self.nombre(logico) if campo == "QueueName" else self.arn(logico)
+        if isinstance(valor, dict):
+            return {k: self.resolver(v) for k, v in valor.items()}
+        if isinstance(valor, list):
+            return [self.resolver(v) for v in valor]
+        return valor
+
+    def _referencia(self, ref: str) -> Any:
+        parametros = plantilla.parametros()
+        if ref in parametros:
+            return parametros[ref]
+        propios = {"Table": self.tabla, "EvidenciasBucket": self.bucket, "SigningSecret": self.secreto}
+        if ref in propios:
+            return propios[ref]
+        tipo = plantilla.recursos()[ref]["Type"]
+        return self.url_cola(ref) if tipo == "AWS::SQS::Queue" else self.nombre(ref)
+
+    def entorno_funciones(self) -> dict[str, str]:
+        """The functions' own Environment.Variables (seguimiento's bus, queues, SES sender, shop contact),
+        resolved locally: every local function shares one process environment."""
+        variables: dict[str, str] = {}
+        for recurso in plantilla.recursos("AWS::Serverless::Function").values():
+            propias = ((recurso["Properties"].get("Environment") or {}).get("Variables")) or {}
+            variables |= {k: str(self.resolver(v)) for k, v in propias.items()}
+        return variables
 
     def entorno(self) -> dict[str, str]:
         """Environment of every function: the template's Globals resolved to the local resources."""
@@ -48,6 +102,10 @@ class AwsLocal:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
             "POWERTOOLS_DEV": "false",
+            **self.entorno_funciones(),
+            # A local run delivers webhooks to receivers on this machine; on AWS that is refused (SSRF).
+            "MONITOR_WEBHOOK_ALLOW_LOOPBACK": "1",
+            "MONITOR_LOCAL_PREFIX": self.prefijo,
         }
 
     def detener(self) -> None:
@@ -70,6 +128,7 @@ VARIABLES_DE_RECURSOS = (
     "MONITOR_TABLE",
     "MONITOR_JWT_SECRET_ID",
     "MONITOR_BUCKET",
+    "MONITOR_LOCAL_PREFIX",
 )
 
 
@@ -102,6 +161,7 @@ def iniciar(
         secreto=os.environ.get("MONITOR_JWT_SECRET_ID") or f"{prefijo}/firma-jwt",
         bucket=os.environ.get("MONITOR_BUCKET") or f"{prefijo}-evidencias",
         servidor=servidor,
+        prefijo=os.environ.get("MONITOR_LOCAL_PREFIX") or prefijo,
     )
     if aprovisionar_recursos:
         aprovisionar(local)
@@ -161,9 +221,14 @@ def _transacciones_baratas() -> None:
             if tabla.has_range_key and tabla.range_key_attr not in clave:
                 continue
             fotos.append((tabla, hash_, rango, copy.deepcopy(tabla.get_item(hash_, rango))))
+        flujos = {id(t): (t, len(t.stream_shard.items)) for t, *_ in fotos if t.stream_shard is not None}
         try:
             original(self, transact_items)
         except Exception:
+            # DynamoDB's stream never shows a cancelled transaction; moto's keeps the steps applied before
+            # the one that failed: drop them, so the local pipeline publishes no event of a refused change.
+            for tabla, largo in flujos.values():
+                del tabla.stream_shard.items[largo:]
             for tabla, hash_, rango, item in reversed(fotos):
                 tabla.delete_item(hash_, rango)
                 if item is not None and rango is not None:
@@ -208,6 +273,7 @@ def aprovisionar(local: AwsLocal) -> None:
         s3.create_bucket(Bucket=local.bucket)
         # As in template.yaml: versioned, so deletes must remove every version.
         s3.put_bucket_versioning(Bucket=local.bucket, VersioningConfiguration={"Status": "Enabled"})
+    aprovisionar_seguimiento(local)
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -232,3 +298,39 @@ def endpoint_s3_publico(endpoint: str, host_publico: str) -> str:
     if partes.hostname not in LOOPBACK or host_publico == partes.hostname:
         return endpoint
     return urlunsplit(partes._replace(netloc=f"{host_publico}:{partes.port}" if partes.port else host_publico))
+
+
+def aprovisionar_seguimiento(local: AwsLocal) -> None:
+    """The template's event bus, queues (dead-letter ones first, then those that redrive to them) and rules
+    with their targets, plus the SES sender identity. Idempotent."""
+    eventbridge = _cliente("events", local)
+    for logico in plantilla.recursos("AWS::Events::EventBus"):
+        with contextlib.suppress(eventbridge.exceptions.ResourceAlreadyExistsException):
+            eventbridge.create_event_bus(Name=local.nombre(logico))
+    sqs = _cliente("sqs", local)
+    colas = plantilla.recursos("AWS::SQS::Queue")
+    for logico, recurso in sorted(colas.items(), key=lambda par: "RedrivePolicy" in par[1]["Properties"]):
+        props = local.resolver(recurso["Properties"])
+        atributos = {
+            clave: str(props[clave]) for clave in ("VisibilityTimeout", "MessageRetentionPeriod") if clave in props
+        }
+        if "RedrivePolicy" in props:
+            atributos["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
+        sqs.create_queue(QueueName=local.nombre(logico), Attributes=atributos)
+    for logico, recurso in plantilla.recursos("AWS::Events::Rule").items():
+        props = local.resolver(recurso["Properties"])
+        eventbridge.put_rule(
+            Name=local.nombre(logico),
+            EventBusName=props["EventBusName"],
+            EventPattern=json.dumps(props["EventPattern"]),
+            State="ENABLED",
+        )
+        objetivos = [{"Id": t["Id"], "Arn": t["Arn"]} for t in props["Targets"]]
+        eventbridge.put_targets(Rule=local.nombre(logico), EventBusName=props["EventBusName"], Targets=objetivos)
+    parametros = plantilla.parametros()
+    ssm = _cliente("ssm", local)
+    for logico, recurso in plantilla.recursos("AWS::SSM::Parameter").items():
+        valor = plantilla.resolver(recurso["Properties"]["Value"], parametros)
+        ssm.put_parameter(Name=local.nombre(logico), Value=valor, Type="String", Overwrite=True)
+    if parametros.get("SesSenderAddress"):
+        _cliente("ses", local).verify_email_identity(EmailAddress=parametros["SesSenderAddress"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,10 +81,14 @@ class Contexto:
     function_version: str = "$LATEST"
     log_group_name: str = "/aws/lambda/monitor-local"
     log_stream_name: str = "local"
+    timeout_s: float = 10.0  # the function's Timeout; the remaining time counts down from the invocation
+    inicio: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return max(0, int((self.inicio + self.timeout_s - time.monotonic()) * 1000))
 
 
-def invocar(modulo: ModuleType, evento: dict[str, Any], nombre: str = "monitor-local") -> Any:
-    return modulo.lambda_handler(evento, Contexto(function_name=nombre))
+def invocar(
+    modulo: ModuleType, evento: dict[str, Any], nombre: str = "monitor-local", *, timeout_s: float = 10.0
+) -> Any:
+    return modulo.lambda_handler(evento, Contexto(function_name=nombre, timeout_s=timeout_s))

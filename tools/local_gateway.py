@@ -14,7 +14,7 @@ MONITOR_HOST_PUBLICO or the LAN address), MONITOR_ADMIN_USER (admin), MONITOR_AD
 when missing), AWS_ENDPOINT_URL, DYNAMODB_ENDPOINT_URL, MONITOR_TABLE / MONITOR_JWT_SECRET_ID /
 MONITOR_BUCKET (resource names), MONITOR_CORS_ORIGINS (the web clients' origins, comma-separated;
 default: the template's CorsAllowedOrigins), MONITOR_PROHIBIR_SCAN=1 (any DynamoDB Scan fails; the tests
-set it).
+set it), MONITOR_SEGUIMIENTO_LOCAL=0 (no stream → bus → queue → function pipeline; tools/seguimiento_local.py).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 if __package__ in (None, ""):  # run as a script: make the `tools` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools import aws_local, eventos, funciones, openapi_local, plantilla
+from tools import aws_local, eventos, funciones, openapi_local, plantilla, seguimiento_local
 from tools.plantilla import Ruta
 
 MAX_CUERPO = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -224,9 +224,9 @@ class Contenedores:
         with self._cerrojo:
             self._libres.append(modulo)
 
-    def invocar(self, evento: dict[str, Any]) -> Any:
+    def invocar(self, evento: dict[str, Any], *, timeout_s: float = 10.0) -> Any:
         with self.contenedor() as modulo:
-            return funciones.invocar(modulo, evento, self.nombre)
+            return funciones.invocar(modulo, evento, self.nombre, timeout_s=timeout_s)
 
 
 def respuesta_proxy(resultado: Any) -> Respuesta:
@@ -652,6 +652,22 @@ def sembrar() -> str:
     return usuario
 
 
+def iniciar_seguimiento(local: aws_local.AwsLocal) -> seguimiento_local.Seguimiento | None:
+    """The event source mappings of the template (stream → publisher, queues → sender and notifier), run by
+    threads of this process with warm containers like the API's."""
+    if os.environ.get("MONITOR_SEGUIMIENTO_LOCAL", "1") == "0":
+        return None
+    fuentes = {f.funcion: f for f in plantilla.fuentes_de_eventos()}
+    contenedores = {f.funcion: Contenedores(f.funcion, f.codigo) for f in fuentes.values()}
+
+    def invocar(funcion: str, evento: dict[str, Any]) -> Any:
+        return contenedores[funcion].invocar(evento, timeout_s=fuentes[funcion].timeout_s)
+
+    seguimiento = seguimiento_local.Seguimiento(local, invocar, log)
+    seguimiento.iniciar()
+    return seguimiento
+
+
 def banner(url: str, usuario: str, local: aws_local.AwsLocal) -> None:
     aws = f"moto en {local.endpoint}" if local.servidor else local.endpoint
     dynamo = os.environ.get("DYNAMODB_ENDPOINT_URL")
@@ -661,6 +677,8 @@ def banner(url: str, usuario: str, local: aws_local.AwsLocal) -> None:
     log(f"  AWS: {aws}; tabla {local.tabla}" + (f" en {dynamo}" if dynamo else ""))
     if os.environ.get("AWS_ENDPOINT_URL_S3"):
         log(f"  URLs de S3 firmadas para {os.environ['AWS_ENDPOINT_URL_S3']} (alcanzable desde la red local)")
+    if os.environ.get("MONITOR_SEGUIMIENTO_LOCAL", "1") != "0":
+        log(f"  Seguimiento: stream → bus {local.nombre('EventosBus')} → colas → webhooks y correos (moto SES)")
     log("  Ctrl-C para detener.")
 
 
@@ -706,6 +724,7 @@ def main() -> int:
         aprovisionar(local)
         usuario = sembrar()
         serializar_metricas()
+        seguimiento = iniciar_seguimiento(local)
         banner(f"http://{publico}:{puerto}", usuario, local)
         for senal in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: background jobs start with it ignored
             signal.signal(senal, _interrumpir)
@@ -715,6 +734,8 @@ def main() -> int:
             log("Deteniendo...")
         finally:
             servidor.server_close()
+            if seguimiento is not None:
+                seguimiento.detener()
     finally:
         local.detener()
     return 0

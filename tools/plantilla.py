@@ -89,6 +89,8 @@ def definicion_tabla() -> dict[str, Any]:
         "GlobalSecondaryIndexes": props.get("GlobalSecondaryIndexes", []),
         "BillingMode": props["BillingMode"],
     }
+    if props.get("StreamSpecification"):
+        argumentos["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
     return argumentos
 
 
@@ -166,3 +168,27 @@ def autorizador() -> dict[str, Any]:
     """The API's TOKEN authorizer as declared: FunctionArn, Identity.Header, ValidationExpression."""
     autorizadores: dict[str, dict[str, Any]] = api()["Auth"]["Authorizers"]
     return next(iter(autorizadores.values()))
+
+
+@dataclass(frozen=True)
+class FuenteEventos:
+    """An event source mapping of a function (its `Events` of type DynamoDB or SQS), as the template writes it."""
+
+    funcion: str  # logical id
+    tipo: str  # "DynamoDB" | "SQS"
+    propiedades: dict[str, Any]
+    codigo: Path
+    timeout_s: float  # the function's Timeout (or the Globals')
+
+
+def fuentes_de_eventos() -> list[FuenteEventos]:
+    fuentes = []
+    for nombre, recurso in recursos("AWS::Serverless::Function").items():
+        props = recurso["Properties"]
+        for evento in (props.get("Events") or {}).values():
+            if evento.get("Type") in ("DynamoDB", "SQS"):
+                timeout = float(props.get("Timeout") or cargar()["Globals"]["Function"].get("Timeout", 3))
+                fuentes.append(
+                    FuenteEventos(nombre, evento["Type"], evento["Properties"], RAIZ / props["CodeUri"], timeout)
+                )
+    return fuentes

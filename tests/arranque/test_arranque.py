@@ -188,6 +188,7 @@ CUERPOS = {
     "ordenes_receive": "ServiceOrderDetails",
     "usuarios_create": "UsuarioNuevo",
     "usuarios_update": "CambiosUsuario",
+    "seguimiento_suscripciones_create": "SuscripcionNueva",
 }
 # After `import app`, and again after one request from events/: which request models are built, and
 # whether every route was made ready to validate at init.

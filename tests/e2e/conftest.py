@@ -98,6 +98,8 @@ def iniciar_gateway(aws: aws_local.AwsLocal, admin: tuple[str, str], carpeta: Pa
         "MONITOR_ADMIN_USER": admin[0],
         "MONITOR_ADMIN_PASSWORD": admin[1],
         "MONITOR_PROHIBIR_SCAN": "1",
+        # The seguimiento pipeline polls the shared table's stream and queues: only the tests that need it.
+        "MONITOR_SEGUIMIENTO_LOCAL": "0",
         "PORT": str(puerto),
         "PYTHONUNBUFFERED": "1",
         **entorno,

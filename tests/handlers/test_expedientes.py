@@ -445,7 +445,7 @@ def test_delete_removes_everything_but_the_insurers_order_links(
         "estado": "Recibida",
     }
     table.put(enlace)
-    assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#", "BUS"}
+    assert {i["SK"][:3] for i in coleccion(no)} == {"EXP", "HIS", "AUD", "COM", "EVI", "OS#", "BUS", "OUT"}
 
     r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
 

@@ -74,6 +74,10 @@ ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
     ("POST", "/serviceOrders/{serviceOrderId}/cancel"): frozenset({I}),
     ("GET", "/api/reportes/produccion"): frozenset({A, O}),
     ("GET", "/api/reportes/ciclo"): frozenset({A, O}),
+    ("GET", "/api/suscripciones"): frozenset({A}),
+    ("POST", "/api/suscripciones"): frozenset({A}),
+    ("DELETE", "/api/suscripciones/{id}"): frozenset({A}),
+    ("GET", "/api/suscripciones/{id}/entregas"): frozenset({A}),
 }
 
 

@@ -230,6 +230,50 @@ def listas_orden(recibida_en: str, service_order_id: int, estado: str) -> dict[s
     }
 
 
+# ---- seguimiento: the outbox, subscriptions and their delivery log
+PREFIJO_EVENTO = "OUT#"
+PREFIJO_PUBLICADO = "PUB#"
+
+
+def evento(no_siniestro: str, fecha: str, id_evento: str) -> Clave:
+    """An outbox item inside the claim's collection (expediente and order events alike): the stream's filter
+    selects `OUT#` sort keys, which sort after `OS$`: outside every range the collection is read by (the
+    evidence list's `EVI#`..`EXP`, the detail's `EXP`..`OS$`)."""
+    return {"PK": expediente_pk(no_siniestro), "SK": f"{PREFIJO_EVENTO}{fecha}#{id_evento}"}
+
+
+def evento_publicado(pk: str, id_evento: str) -> Clave:
+    """The publisher's marker beside the outbox item it published (same partition, never streamed on)."""
+    return {"PK": pk, "SK": f"{PREFIJO_PUBLICADO}{id_evento}"}
+
+
+def suscripcion(id_suscripcion: str) -> Clave:
+    return {"PK": f"SUS#{id_suscripcion}", "SK": "SUS"}
+
+
+SUSCRIPCIONES = "SUSCRIPCIONES"  # GSI1 partition of every subscription, newest first
+PREFIJO_ENTREGA = "ENT#"
+
+
+def suscripciones_de_aseguradora(id_aseguradora: int) -> str:
+    """GSI2 partition of one insurer's subscriptions: the sender's one Query per event."""
+    return f"SUSCRIPCIONES#ASEG#{id_aseguradora}"
+
+
+def listas_suscripcion(id_suscripcion: str, id_aseguradora: int, creada_en: str) -> dict[str, str]:
+    return {
+        "GSI1PK": SUSCRIPCIONES,
+        "GSI1SK": f"{creada_en}#{id_suscripcion}",
+        "GSI2PK": suscripciones_de_aseguradora(id_aseguradora),
+        "GSI2SK": id_suscripcion,
+    }
+
+
+def entrega(id_suscripcion: str, fecha: str, id_evento: str, intento: int) -> Clave:
+    """One delivery attempt in the subscription's log, newest last."""
+    return {"PK": f"SUS#{id_suscripcion}", "SK": f"{PREFIJO_ENTREGA}{fecha}#{id_evento}#{intento:03d}"}
+
+
 # ---- the evidence bucket: everything of an expediente under one prefix
 def segmento_expediente_s3(no_siniestro: str) -> str:
     """The claim number as one S3 key segment; a claim made only of dots ("." / "..") would read as a

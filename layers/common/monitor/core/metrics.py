@@ -14,3 +14,8 @@ class Metrica(StrEnum):
     FIRMA_INVALIDA = "FirmaInvalida"
     LOGIN_FALLIDO = "LoginFallido"
     TOKEN_RECHAZADO = "TokenRechazado"
+    EVENTO_PUBLICADO = "EventoPublicado"
+    WEBHOOK_ENTREGADO = "WebhookEntregado"
+    WEBHOOK_FALLIDO = "WebhookFallido"
+    WEBHOOK_ABANDONADO = "WebhookAbandonado"
+    CORREO_SEGUIMIENTO = "CorreoSeguimiento"

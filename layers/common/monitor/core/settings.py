@@ -30,6 +30,17 @@ class Settings:
     zona_horaria: str = "America/Mexico_City"
     # IVA rate a new damage survey is created with (stack parameter IvaTasa); a survey keeps its own rate.
     tasa_iva: Decimal = Decimal("0.16")
+    # Seguimiento (docs/seguimiento.md): the bus, the delivery queues, SES and the shop's contact.
+    bus_eventos: str = ""
+    cola_entregas: str = ""
+    cola_entregas_dlq: str = ""
+    config_correo: str = ""  # SSM parameter: {"remitente", "taller", "telefono", "correo"} of the customer e-mails
+    # Only a local run delivers to loopback webhooks; on AWS they would reach the function's own host.
+    webhook_loopback: bool = False
+    timeout_webhook: int = 10
+    reintento_base: int = 30
+    reintento_maximo: int = 3600
+    plazo_reintentos: int = 86_400
 
     @classmethod
     def desde(cls, entorno: Mapping[str, str]) -> Settings:
@@ -72,6 +83,15 @@ class Settings:
             max_cuerpo=entero("MONITOR_MAX_BODY_BYTES", cls.max_cuerpo, 1024),
             zona_horaria=entorno.get("MONITOR_ZONA_HORARIA", "").strip() or cls.zona_horaria,
             tasa_iva=tasa("MONITOR_IVA_TASA", cls.tasa_iva),
+            bus_eventos=entorno.get("MONITOR_EVENT_BUS", ""),
+            cola_entregas=entorno.get("MONITOR_DELIVERY_QUEUE_URL", ""),
+            cola_entregas_dlq=entorno.get("MONITOR_DELIVERY_DLQ_URL", ""),
+            config_correo=entorno.get("MONITOR_MAIL_CONFIG", ""),
+            webhook_loopback=entorno.get("MONITOR_WEBHOOK_ALLOW_LOOPBACK", "").strip().lower() in ("1", "true"),
+            timeout_webhook=entero("MONITOR_WEBHOOK_TIMEOUT", cls.timeout_webhook, 1),
+            reintento_base=entero("MONITOR_WEBHOOK_RETRY_BASE", cls.reintento_base, 0),
+            reintento_maximo=entero("MONITOR_WEBHOOK_RETRY_MAX", cls.reintento_maximo, 0),
+            plazo_reintentos=entero("MONITOR_WEBHOOK_RETRY_WINDOW", cls.plazo_reintentos, 0),
         )
 
 

@@ -393,11 +393,18 @@ class Transaccion:
 
 def borrar_varios(claves: list[Mapping[str, str]]) -> None:
     """BatchWriteItem deletes in chunks of 25, retrying unprocessed ones."""
+    _por_lotes([{"DeleteRequest": {"Key": a_dynamo(c)}} for c in claves])
+
+
+def escribir_varios(items: Iterable[Mapping[str, Any]]) -> None:
+    """BatchWriteItem puts (unconditional) in chunks of 25, retrying unprocessed ones."""
+    _por_lotes([{"PutRequest": {"Item": a_dynamo(i)}} for i in items])
+
+
+def _por_lotes(solicitudes: list[dict[str, Any]]) -> None:
     tabla = settings().tabla
-    for inicio in range(0, len(claves), 25):
-        pendientes: dict[str, Any] = {
-            tabla: [{"DeleteRequest": {"Key": a_dynamo(c)}} for c in claves[inicio : inicio + 25]]
-        }
+    for inicio in range(0, len(solicitudes), 25):
+        pendientes: dict[str, Any] = {tabla: solicitudes[inicio : inicio + 25]}
         for _ in range(5):
             with errores():
                 respuesta = cliente().batch_write_item(RequestItems=pendientes)

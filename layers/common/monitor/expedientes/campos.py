@@ -74,6 +74,9 @@ CAMPOS_SALIDA = (
     "creado_en",
     "actualizado_en",
     "hitos",
+    # The customer's follow-up e-mails (docs/seguimiento.md): the flag, and what was sent for each step.
+    "notificar_cliente",
+    "notificaciones",
 )
 
 OBLIGATORIOS = (
@@ -112,6 +115,7 @@ SOLO_LECTURA = frozenset(
         "creado_en",
         "actualizado_en",
         "hitos",
+        "notificaciones",
     }
 )
 UBICACION_INICIAL = "Local"

@@ -21,6 +21,7 @@ from monitor.expedientes import busqueda, hitos
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
 from monitor.reportes import agregados
+from monitor.seguimiento import eventos
 from monitor.usuarios.campos import Rol
 
 FLUJO = (Estado.INGRESO, Estado.RESTAURACION, Estado.PENDIENTE_DE_SALIDA, Estado.SALIDA)
@@ -157,6 +158,12 @@ def cambiar(
                 "checklist", keys.checklist(no_siniestro), condicion, valores_checklist, nombres=nombres_checklist
             )
         busqueda.escribir_indice(transaccion, item, cambiado)  # the state copied on each token item
+        eventos.agregar(
+            transaccion,
+            eventos.al_cambiar_estado(
+                cambiado, actual.value, momento, hitos.hitos_en(alcanzados), entrega=nuevo == Estado.SALIDA
+            ),
+        )
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:

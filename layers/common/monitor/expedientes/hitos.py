@@ -57,3 +57,8 @@ def alcanzados(antes: Mapping[str, Any] | None, despues: Mapping[str, Any], mome
         if despues.get(campo) and not anterior.get(campo) and hito not in previos:
             nuevos[hito.value] = momento
     return nuevos
+
+
+def hitos_en(alcanzados: Mapping[str, Any]) -> list[Hito]:
+    """The milestones (not the states) among `alcanzados`, in the shop's order: one event each."""
+    return [hito for hito in Hito if hito.value in alcanzados]

@@ -94,6 +94,7 @@ class _CamposEditables(Cuerpo):
     doc_comprobante_deducible: StrictBool | None = None
     doc_finiquito: StrictBool | None = None
     doc_encuesta_servicio: StrictBool | None = None
+    notificar_cliente: StrictBool | None = None
 
     @field_validator("correo_cliente")
     @classmethod
@@ -153,6 +154,7 @@ class ExpedienteNuevo(_CamposEditables):
     modelo: Requerido
     fecha_ingreso: Fecha
     fecha_entrega: Fecha
+    notificar_cliente: StrictBool = False  # the customer's e-mails are opt-in
 
     @model_validator(mode="before")
     @classmethod

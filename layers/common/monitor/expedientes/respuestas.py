@@ -15,7 +15,13 @@ from monitor.expedientes.campos import ESQUEMA_ID_HIJO, ESQUEMA_NO_SINIESTRO, Es
 PARAMETROS_DE_RUTA = {"no_siniestro": ESQUEMA_NO_SINIESTRO, "id": ESQUEMA_ID_HIJO}
 
 
-# Output: the flat expediente as persisted (the seed's example plus fecha_entrega, version, timestamps).
+class Notificacion(Respuesta):
+    __doc__ = "Un correo de seguimiento al cliente: cuándo se envió y cómo resultó."
+
+    fecha: str
+    estado: str = Field(description="pendiente, enviado, rechazado o fallido")
+
+
 class Expediente(Respuesta):
     __doc__ = (
         "El expediente plano tal como quedó guardado (los campos del contrato más fecha_entrega, versión y "
@@ -74,6 +80,10 @@ class Expediente(Respuesta):
         None,
         description="Primera vez que entró a cada estado y alcanzó cada hito (valuacion_autorizada, "
         "refacciones_completas, en_reparacion, lista_para_entrega, entregada): nombre → fecha-hora UTC",
+    )
+    notificar_cliente: bool = Field(False, description="Enviar al cliente un correo en cada paso de seguimiento")
+    notificaciones: dict[str, Notificacion] = Field(
+        default_factory=dict, description="Correos de seguimiento enviados, por paso (valuacion_autorizada, ...)"
     )
 
 

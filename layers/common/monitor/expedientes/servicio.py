@@ -33,6 +33,7 @@ from monitor.expedientes import busqueda, hitos
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
 from monitor.ordenes.campos import vinculada
 from monitor.reportes import agregados
+from monitor.seguimiento import eventos
 
 if TYPE_CHECKING:
     from monitor.expedientes.modelos import CambiosExpediente, ExpedienteNuevo
@@ -67,6 +68,8 @@ def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
     salida = {campo: item.get(campo) for campo in CAMPOS_SALIDA}
     for campo in CAMPOS_ENTEROS:
         salida[campo] = entero(salida[campo])
+    salida["notificar_cliente"] = salida["notificar_cliente"] is True  # absent (older items) or cleared: off
+    salida["notificaciones"] = salida["notificaciones"] or {}
     return salida
 
 
@@ -206,6 +209,7 @@ def crear(datos: ExpedienteNuevo, principal: Principal) -> dict[str, Any]:
     busqueda.escribir_indice(transaccion, None, registro)
     if item.get("id_aseguradora") is not None:
         aseguradoras.comprobar_existe(transaccion, item["id_aseguradora"])
+    eventos.agregar(transaccion, eventos.al_crear(item, momento, hitos.hitos_en(item["hitos"])))
     try:
         transaccion.ejecutar()
     except TransaccionCancelada as exc:
@@ -496,6 +500,7 @@ def _escritura(
     nuevo_aseguradora = next((d["nuevo"] for d in cambiados if d["campo"] == "id_aseguradora"), None)
     if nuevo_aseguradora is not None:
         aseguradoras.comprobar_existe(transaccion, nuevo_aseguradora)
+    eventos.agregar(transaccion, eventos.hitos(nuevo, hitos.hitos_en(alcanzados), momento))
     return transaccion, nuevo
 
 

@@ -18,6 +18,7 @@ from monitor.expedientes.campos import Estado
 from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer, vinculada
 from monitor.ordenes.firmas import Clave, Webhook
 from monitor.reportes import agregados
+from monitor.seguimiento import eventos
 
 if TYPE_CHECKING:
     from monitor.ordenes.modelos import ServiceOrderCancellationDetails
@@ -116,6 +117,7 @@ def cancelar(sid: int, detalles: ServiceOrderCancellationDetails | None, webhook
         )
     )
     agregados.orden_cancelada(transaccion, orden)
+    eventos.agregar(transaccion, eventos.orden_cancelada(cancelada, momento))
     try:
         transaccion.ejecutar()
     except TransaccionCancelada as exc:

@@ -13,6 +13,7 @@ from monitor.core.errors import Conflicto, CuerpoDemasiadoGrande, ServicioNoDisp
 from monitor.core.metrics import Metrica
 from monitor.core.observability import contar, logger
 from monitor.core.table import entero
+from monitor.expedientes.campos import Estado
 from monitor.ordenes.campos import (
     GUID_DISTINTO,
     INT32_MAX,
@@ -25,6 +26,7 @@ from monitor.ordenes.campos import (
 )
 from monitor.ordenes.firmas import Clave, Webhook
 from monitor.reportes import agregados
+from monitor.seguimiento import eventos
 
 if TYPE_CHECKING:
     from monitor.ordenes.modelos import ServiceOrderDetails
@@ -45,6 +47,16 @@ def precarga_recepcion(cuerpo: bytes, _ruta: Mapping[str, str]) -> list[Clave]:
         claves.append(keys.orden_servicio(sid))
     claves += agregados.precarga_reclamo(datos.get("insuranceClaimNumber"))
     return claves
+
+
+def _estatus_unidad(orden: Mapping[str, Any], expediente: Mapping[str, Any] | None) -> eventos.Estatus | None:
+    """Where the order's unit already is, if its claim's expediente exists: in the shop, or delivered. None when
+    there is no expediente yet (its creation will say it) or it is another insurer's."""
+    if expediente is None or not eventos.mismo_asegurador(orden, expediente):
+        return None
+    if expediente.get("estado") == Estado.SALIDA:
+        return eventos.Estatus.UNIDAD_ENTREGADA
+    return eventos.Estatus.UNIDAD_RECIBIDA
 
 
 def _como_duplicado(existente: Mapping[str, Any], detalles: ServiceOrderDetails, webhook: Webhook) -> Resultado:
@@ -116,7 +128,9 @@ def recibir(detalles: ServiceOrderDetails, webhook: Webhook) -> Resultado:
         .put("enlace", enlace(orden), nuevo)
         .put("payload", payload, nuevo)
     )
-    hay_expediente = leer(webhook, keys.expediente(detalles.insuranceClaimNumber)) is not None
+    expediente = leer(webhook, keys.expediente(detalles.insuranceClaimNumber))
+    hay_expediente = expediente is not None
+    eventos.agregar(transaccion, eventos.orden_recibida(orden, _estatus_unidad(orden, expediente)))
     try:
         agregados.ejecutar_recepcion(transaccion, orden, hay_expediente=hay_expediente)
     except TransaccionCancelada as exc:

@@ -1,0 +1,47 @@
+"""What the subscription routes answer, for the OpenAPI document only (`monitor.core.openapi`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from monitor.core.responses import Respuesta
+from monitor.seguimiento.eventos import Topico
+
+
+class Suscripcion(Respuesta):
+    """A webhook subscription of an insurer's platform (its secret is never shown again)."""
+
+    id: str
+    url: str
+    eventos: list[Topico]
+    id_aseguradora: int
+    activa: bool
+    creada_en: str
+    creada_por: int | None = None
+
+
+class SuscripcionCreada(Suscripcion):
+    secreto: str = Field(description="Clave HMAC-SHA256 de las entregas (X-Monitor-Hmac-Sha256); se muestra una vez")
+
+
+class ListaSuscripciones(Respuesta):
+    items: list[Suscripcion]
+    next_cursor: str | None
+
+
+class Entrega(Respuesta):
+    """One delivery attempt of one event to the subscription."""
+
+    id_evento: str
+    topico: Topico
+    intento: int
+    codigo_http: int | None = Field(description="Estado HTTP que respondió el suscriptor (null: sin respuesta)")
+    latencia_ms: int
+    error: str | None
+    fecha: str
+    siguiente_intento: str | None = Field(description="Cuándo se reintentará (null: no se reintenta)")
+
+
+class ListaEntregas(Respuesta):
+    items: list[Entrega]
+    next_cursor: str | None
