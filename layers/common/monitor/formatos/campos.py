@@ -154,9 +154,13 @@ EXPEDIENTE = Definicion(
     ),
 )
 # Fields of the expediente's answer the form does not print as such: internal numbers (the insurer is
-# printed by name, `aseguradora`) and `hitos`, the reports' record of when each state was first reached (derived
-# by the server, not a field of the paper form). A test holds every other field of the answer printed.
-NO_IMPRESOS_EXPEDIENTE = frozenset({"id_aseguradora", "creado_por", "version", "hitos"})
+# printed by name, `aseguradora`), who keyed it in (`creado_por` and its name: the paper form has no such box),
+# `hitos`, the reports' record of when each state was first reached (derived by the server), and the customer
+# e-mails' switch and record (`notificar_cliente`, `notificaciones`: how the shop reached the customer, not part
+# of the claim). A test holds every other field of the answer printed.
+NO_IMPRESOS_EXPEDIENTE = frozenset(
+    {"id_aseguradora", "creado_por", "creado_por_nombre", "version", "hitos", "notificar_cliente", "notificaciones"}
+)
 
 # ---- the exit checklist: header, summary and the grid of the catalog's points
 VALORES_CHECKLIST = ("OK", "RE", "MA", "NA")
