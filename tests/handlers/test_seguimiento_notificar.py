@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from monitor.expedientes.hitos import SEGUIMIENTO_CLIENTE
 from monitor.seguimiento import aws, correos
-from tests.handlers.test_expedientes_put import RUTA, meta, nuevo
+from tests.apoyo.expedientes import RUTA, meta, nuevo
 from tests.handlers.test_seguimiento_apoyo import envoltura, outbox, por_topico, publicable, registro_sqs
 from tools import aws_local, funciones
 

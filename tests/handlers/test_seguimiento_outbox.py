@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from monitor.seguimiento.eventos import EXPANDIR_ORDENES, TTL_DIAS
-from tests.handlers.test_expedientes_put import RUTA, nuevo
+from tests.apoyo.expedientes import RUTA, nuevo
+from tests.apoyo.ordenes import crear_cliente, recibir, texto
 from tests.handlers.test_seguimiento_apoyo import aseguradora_nueva, outbox, por_topico
-from tests.handlers.test_service_orders_apoyo import crear_cliente, recibir, texto
 
 Invocar = Callable[..., dict[str, Any]]
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -12,7 +12,8 @@ import pytest
 from monitor.core import keys, table
 from monitor.core.settings import settings
 from monitor.seguimiento import aws
-from tests.handlers.test_expedientes_put import RUTA, nuevo
+from tests.apoyo.expedientes import RUTA, nuevo
+from tests.apoyo.ordenes import crear_cliente, recibir
 from tests.handlers.test_seguimiento_apoyo import (
     aseguradora_nueva,
     cliente_aws,
@@ -23,7 +24,6 @@ from tests.handlers.test_seguimiento_apoyo import (
     publicable,
     registro_stream,
 )
-from tests.handlers.test_service_orders_apoyo import crear_cliente, recibir
 from tools import funciones
 
 Invocar = Callable[..., dict[str, Any]]
