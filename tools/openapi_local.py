@@ -29,10 +29,14 @@ ETIQUETAS = {
     "Usuarios": "Usuarios del taller (solo administradores)",
     "Aseguradoras": "Catálogo de aseguradoras",
     "Integraciones": "Clientes de integración y webhooks de órdenes de mano de obra de las aseguradoras",
+    "Suscripciones": "Avisos de eventos (webhooks firmados) a las plataformas de las aseguradoras y su bitácora "
+    "de entregas",
     "Expedientes": "Expedientes, flujo de estados, historial y auditoría",
     "Comentarios": "Notas del personal sobre un expediente",
     "Levantamientos": "Levantamiento de daños de un expediente y sus conceptos",
+    "Checklists": "Checklist de salida de un expediente (inspección punto por punto) y su catálogo",
     "Evidencias": "Fotografías y documentos de un expediente (carga directa a S3)",
+    "Formatos": "Formatos imprimibles (.xlsx) de un expediente y las plantillas del taller con que se llenan",
     "Órdenes de servicio": "Órdenes de mano de obra recibidas, vistas por el personal",
     "Reportes": "Tablero de producción y tiempos de ciclo",
 }

@@ -17,6 +17,7 @@ app = MonitorResolver(
 @app.get(
     "/api/checklist/catalogo",
     summary="Catálogo del checklist de salida",
+    tags=["Checklists"],
     responses={200: documentar("checklists.Catalogo", "Sistemas del vehículo, sus puntos y los valores posibles")},
 )
 def obtener() -> Response[str]:

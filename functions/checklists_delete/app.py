@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from monitor.auth.roles import ADMIN
 from monitor.checklists import servicio as checklists
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.expedientes.campos import de_ruta
 
@@ -17,12 +17,16 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar el c
 @app.delete(
     "/api/expedientes/<no_siniestro>/checklist",
     summary="Eliminar el checklist de salida",
+    tags=["Checklists"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
         200: documentar("Eliminado", "El No. Siniestro cuyo checklist se eliminó"),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente no encontrado, o sin checklist de salida"),
         409: documentar("Error", "El expediente está en Salida: reábralo antes de eliminar su checklist"),
-        412: documentar("Error", "If-Match no coincide con la versión actual"),
+        412: documentar(
+            "Error", "If-Match no coincide con la versión actual (cabecera ETag con la actual)", cabeceras=("ETag",)
+        ),
     },
 )
 def eliminar(no_siniestro: str) -> Response[str]:

@@ -16,8 +16,13 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al obtener el
 @app.get(
     "/api/expedientes/<no_siniestro>/checklist",
     summary="Checklist de salida de un expediente",
+    tags=["Checklists"],
     responses={
-        200: documentar("checklists.Checklist", "Cabecera, los 122 puntos con su valor y el resumen (cabecera ETag)"),
+        200: documentar(
+            "checklists.Checklist",
+            "Cabecera, los 122 puntos con su valor y el resumen (cabecera ETag)",
+            cabeceras=("ETag",),
+        ),
         400: documentar("Error", "No. Siniestro requerido"),
         404: documentar("Error", "Expediente no encontrado, o el expediente aún no tiene checklist de salida"),
     },

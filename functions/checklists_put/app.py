@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from monitor.auth.roles import PERSONAL
 from monitor.checklists import servicio as checklists
 from monitor.checklists.modelos import CambiosChecklist
-from monitor.core.http import MonitorResolver, Response, documentar, respuesta
+from monitor.core.http import MonitorResolver, Response, cabeceras, documentar, respuesta
 from monitor.core.observability import CORRELACION_REST, logger, metrics, tracer
 from monitor.core.params import Body
 from monitor.expedientes.campos import de_ruta
@@ -19,15 +19,25 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al guardar el
 @app.put(
     "/api/expedientes/<no_siniestro>/checklist",
     summary="Crear o actualizar (parcial) el checklist de salida",
+    tags=["Checklists"],
+    openapi_extensions=cabeceras("If-Match"),
     responses={
-        200: documentar("checklists.Checklist", "El checklist completo tal como quedó guardado (cabecera ETag)"),
-        201: documentar("checklists.Checklist", "El checklist recién creado (cabecera ETag)"),
+        200: documentar(
+            "checklists.Checklist",
+            "El checklist completo tal como quedó guardado (cabecera ETag)",
+            cabeceras=("ETag",),
+        ),
+        201: documentar("checklists.Checklist", "El checklist recién creado (cabecera ETag)", cabeceras=("ETag",)),
         400: documentar(
             "ErrorValidacion", "Datos inválidos: punto fuera del catálogo, valor desconocido, fecha u hora"
         ),
         404: documentar("Error", "Expediente no encontrado"),
         409: documentar("Error", "El expediente está en Salida y el cambio le quitaría lo que Salida exige"),
-        412: documentar("Error", "If-Match no coincide con la versión actual"),
+        412: documentar(
+            "Error",
+            "If-Match no coincide con la versión actual, o el checklist aún no existe (cabecera ETag con la actual)",
+            cabeceras=("ETag",),
+        ),
     },
 )
 def guardar(no_siniestro: str, datos: Annotated[CambiosChecklist, Body()]) -> Response[str]:

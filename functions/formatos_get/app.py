@@ -17,6 +17,7 @@ app = MonitorResolver(roles=PERSONAL, error_interno="Error interno al generar el
 @app.get(
     "/api/expedientes/<no_siniestro>/formatos/<formato>",
     summary="Formato imprimible de un expediente",
+    tags=["Formatos"],
     description=(
         "formato: expediente, checklist o levantamiento. Llena la plantilla en uso (la propia o la del taller), "
         "guarda el .xlsx con el expediente y devuelve una URL de descarga de 15 minutos."

@@ -20,6 +20,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al confirmar la 
 @app.post(
     "/api/formatos/plantillas/<formato>/confirmar",
     summary="Confirmar la plantilla del taller subida",
+    tags=["Formatos"],
     description=(
         "Abre el archivo subido: debe ser un .xlsx con todos los nombres definidos del formato "
         "(docs/formatos.md). Si lo es, pasa a ser la plantilla en uso y la anterior del taller se elimina."

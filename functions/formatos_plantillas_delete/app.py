@@ -15,6 +15,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al restablecer l
 @app.delete(
     "/api/formatos/plantillas/<formato>",
     summary="Volver a la plantilla propia de un formato",
+    tags=["Formatos"],
     description="Idempotente: si ya se usa la propia, responde igual.",
     responses={
         200: documentar("formatos.Plantilla", "Plantilla en uso: la propia"),

@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al obtener la pl
 @app.get(
     "/api/formatos/plantillas/<formato>",
     summary="Plantilla en uso de un formato",
+    tags=["Formatos"],
     responses={
         200: documentar("formatos.PlantillaDescarga", "Plantilla en uso y su URL de descarga (15 min)"),
         400: documentar("Error", "Formato desconocido"),

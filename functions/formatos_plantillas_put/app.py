@@ -18,6 +18,7 @@ app = MonitorResolver(
 @app.put(
     "/api/formatos/plantillas/<formato>",
     summary="Solicitar la URL para subir una plantilla del taller",
+    tags=["Formatos"],
     description=(
         "Firma un formulario POST de S3 (15 min, .xlsx de hasta 5 MB). Después de subir, confirme con "
         "POST /api/formatos/plantillas/{formato}/confirmar. Nombres definidos que debe tener: docs/formatos.md."

@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar las en
 @app.get(
     "/api/suscripciones/<id>/entregas",
     summary="Bitácora de entregas de una suscripción",
+    tags=["Suscripciones"],
     responses={
         200: documentar("seguimiento.ListaEntregas", "Una página de intentos de entrega, el más reciente primero"),
         400: documentar("Error", "limit o cursor inválidos"),
@@ -27,7 +28,7 @@ def listar(
     limit: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[str]:
-    return respuesta(suscripciones.entregas(suscripciones.id_de_ruta(id), limite=limit, cursor=cursor))
+    return respuesta(suscripciones.entregas(id, limite=limit, cursor=cursor))
 
 
 @logger.inject_lambda_context(correlation_id_path=CORRELACION_REST)

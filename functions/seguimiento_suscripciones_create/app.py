@@ -19,6 +19,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al crear la susc
 @app.post(
     "/api/suscripciones",
     summary="Crear suscripción a eventos (webhook)",
+    tags=["Suscripciones"],
     responses={
         201: documentar("seguimiento.SuscripcionCreada", "La suscripción con su secreto de firma (se muestra una vez)"),
         400: documentar(

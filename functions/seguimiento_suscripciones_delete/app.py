@@ -15,6 +15,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al eliminar la s
 @app.delete(
     "/api/suscripciones/<id>",
     summary="Eliminar suscripción a eventos",
+    tags=["Suscripciones"],
     responses={
         200: documentar("Eliminado", "La suscripción eliminada"),
         404: documentar("Error", "Suscripción no encontrada"),

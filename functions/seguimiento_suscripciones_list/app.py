@@ -16,6 +16,7 @@ app = MonitorResolver(roles=ADMIN, error_interno="Error interno al listar suscri
 @app.get(
     "/api/suscripciones",
     summary="Listar suscripciones a eventos",
+    tags=["Suscripciones"],
     responses={
         200: documentar("seguimiento.ListaSuscripciones", "Una página de suscripciones (sin secretos)"),
         400: documentar("Error", "limit, cursor o id_aseguradora inválidos"),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from monitor.core import table
+from monitor.core import keys, table
 from tests.apoyo.checklists import (
     PUNTO,
     RUTA_CHECKLIST,
@@ -114,7 +114,12 @@ def test_first_put_creates_every_header_field_and_get_reads_them_back(
     assert cuerpo["detallado"] is False
     assert cuerpo["no_siniestro"] == no
     assert cuerpo["version"] == 1
-    assert cuerpo["creado_por"] == {"id": tecnico.principal.id_usuario, "username": tecnico.principal.username}
+    assert tecnico.principal.nombre
+    assert cuerpo["creado_por"] == {
+        "id": tecnico.principal.id_usuario,
+        "username": tecnico.principal.username,
+        "nombre": tecnico.principal.nombre,
+    }
     assert cuerpo["actualizado_por"] == cuerpo["creado_por"]
     assert FECHA_Z.match(cuerpo["creado_en"])
     assert len(cuerpo["items"]) == 122
@@ -367,9 +372,69 @@ def test_if_match_current_succeeds_and_stale_is_412_with_the_current_etag(
     assert (segunda["statusCode"], segunda["json"]) == (412, {"error": "El checklist cambió desde su última lectura"})
     assert segunda["headers"]["ETag"] == '"2"'
     assert borrado_viejo["statusCode"] == 412
+    assert borrado_viejo["headers"]["ETag"] == '"2"'
     assert comodin["statusCode"] == 200
     assert comodin["json"]["pintor"] == "Diego"
     assert borrar(invocar, admin, no, headers={"If-Match": comodin["headers"]["ETag"]})["statusCode"] == 200
+
+
+def test_a_stale_if_match_writes_nothing(
+    invocar: Invocar, operador: Any, admin: Any, siniestro: Callable[[], str], dynamo_requests: Any
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    poner(invocar, operador, no, {"pintor": "Ana"})
+    poner(invocar, operador, no, {"pintor": "Beto"})
+    antes = guardado(no)
+    dynamo_requests.reiniciar()
+
+    put_viejo = poner(invocar, operador, no, {"pintor": "Carla"}, headers={"If-Match": 'W/"1"'})
+    delete_viejo = borrar(invocar, admin, no, headers={"If-Match": "1"})
+    ilegible = borrar(invocar, admin, no, headers={"If-Match": '"dos"'})
+
+    assert [r["statusCode"] for r in (put_viejo, delete_viejo, ilegible)] == [412, 412, 412]
+    assert {r["headers"]["ETag"] for r in (put_viejo, delete_viejo, ilegible)} == {'"2"'}
+    assert dynamo_requests.llamadas == {"GetItem": 3}  # one consistent read each, no write
+    assert guardado(no) == antes
+    assert len(auditorias_checklist(no)) == 2
+
+
+# ---- names beside ids
+def test_who_created_and_who_last_changed_it_come_with_their_names(
+    invocar: Invocar, operador: Any, tecnico: Any, siniestro: Callable[[], str]
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    poner(invocar, tecnico, no, {"pintor": "Ana"})
+
+    cambiado = poner(invocar, operador, no, {"pintor": "Beto", "creado_por": {"id": 1, "nombre": "Otro"}})
+    sin_lectura = poner(invocar, operador, no, {"pintor": "Beto"})
+
+    assert cambiado["statusCode"] == 400  # server-owned: never taken from a body
+    cuerpo = sin_lectura["json"]
+    assert cuerpo["creado_por"]["nombre"] == tecnico.principal.nombre
+    assert cuerpo["actualizado_por"] == {
+        "id": operador.principal.id_usuario,
+        "username": operador.principal.username,
+        "nombre": operador.principal.nombre,
+    }
+    assert guardado(no)["actualizado_por"]["nombre"] == operador.principal.nombre  # type: ignore[index]
+
+
+def test_a_checklist_written_before_names_were_stored_answers_null(
+    invocar: Invocar, operador: Any, tecnico: Any, siniestro: Callable[[], str]
+) -> None:
+    no = siniestro()
+    nuevo(invocar, operador, no)
+    poner(invocar, tecnico, no, {"pintor": "Ana"})
+    # Given the checklist as older code wrote it: who-fields with id and username only
+    antiguo = {"id": tecnico.principal.id_usuario, "username": tecnico.principal.username}
+    table.update(keys.checklist(no), "SET creado_por = :quien, actualizado_por = :quien", {":quien": antiguo})
+
+    r = leer(invocar, operador, no)
+
+    assert r["json"]["creado_por"] == {**antiguo, "nombre": None}
+    assert r["json"]["actualizado_por"] == {**antiguo, "nombre": None}
 
 
 # ---- audit

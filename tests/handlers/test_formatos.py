@@ -586,7 +586,11 @@ def test_a_shop_template_is_used_with_its_logo_until_deleted(
 
     assert confirmada["statusCode"] == 200, confirmada["json"]
     assert confirmada["json"]["origen"] == "taller"
-    assert confirmada["json"]["subida_por"] == {"id": admin.principal.id_usuario, "username": admin.principal.username}
+    assert confirmada["json"]["subida_por"] == {
+        "id": admin.principal.id_usuario,
+        "username": admin.principal.username,
+        "nombre": admin.principal.nombre,
+    }
     assert confirmada["json"]["tamano"] == len(datos)
     archivo = _descargar(_generar(invocar, tecnico, no, "expediente"))
     wb = lectura_xlsx.libro(archivo)
@@ -752,6 +756,31 @@ def test_the_form_uses_the_template_recorded_in_the_table_without_listing_s3(
     archivo = _descargar(_generar(invocar, admin, no, "expediente"))
 
     assert lectura_xlsx.libro(archivo).sheetnames == ["Formato del taller"]
+
+
+def test_a_template_recorded_before_names_were_stored_answers_null(
+    invocar: Invocar, admin: Any, propia: Callable[[str], None]
+) -> None:
+    propia("levantamiento")
+    # Given the item as older code wrote it: who uploaded it with id and username only
+    antiguo = {"id": admin.principal.id_usuario, "username": admin.principal.username}
+    table.put(
+        {
+            **keys.plantilla_formato("levantamiento"),
+            "tipo": plantilla.TIPO,
+            "formato": "levantamiento",
+            "s3_key": keys.plantilla_s3("levantamiento", "antigua"),
+            "tamano": 1000,
+            "subida_por": antiguo,
+            "subida_en": "2024-01-01T00:00:00.000Z",
+        }
+    )
+
+    r = _plantilla(invocar, admin, "GET", "levantamiento")
+
+    assert r["statusCode"] == 200, r["json"]
+    assert r["json"]["origen"] == "taller"
+    assert r["json"]["subida_por"] == {**antiguo, "nombre": None}
 
 
 def test_the_print_time_is_the_shops_day_and_hour(

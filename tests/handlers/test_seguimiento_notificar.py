@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from monitor.expedientes.hitos import SEGUIMIENTO_CLIENTE
 from monitor.seguimiento import aws, correos
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.expedientes import RUTA, meta, nuevo
 from tests.handlers.test_seguimiento_apoyo import envoltura, outbox, por_topico, publicable, registro_sqs
 from tools import aws_local, funciones
@@ -41,6 +42,7 @@ def _recorrer_los_pasos(invocar: Invocar, admin: Any, no: str) -> list[dict[str,
     for cuerpo in ({"fecha_autorizacion": "2024-03-16"}, {"fecha_pzas_completas": "2024-03-18"}):
         r = invocar("expedientes_update", "PUT", RUTA, llamante=admin, ruta_params={"no_siniestro": no}, cuerpo=cuerpo)
         assert r["statusCode"] == 200
+    aprobar_checklist(invocar, admin, no)  # what Salida needs of the exit checklist
     for estado in ("Restauracion", "Pendiente_de_salida", "Salida"):
         r = invocar(
             "expedientes_estado",

@@ -1,4 +1,4 @@
-"""Every event of DESIGN §7.5 is an outbox item written by the transaction of the change that causes it, with
+"""Every event of docs/seguimiento.md is an outbox item written by the transaction of the change that causes it, with
 its payload; a refused change leaves none; the write paths issue the same DynamoDB requests as before."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from monitor.seguimiento.eventos import EXPANDIR_ORDENES, TTL_DIAS
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.expedientes import RUTA, nuevo
 from tests.apoyo.ordenes import crear_cliente, recibir, texto
 from tests.handlers.test_seguimiento_apoyo import aseguradora_nueva, outbox, por_topico
@@ -165,6 +166,7 @@ def test_each_transition_emits_estado_cambiado_and_the_milestone_it_reaches(
 ) -> None:
     no = siniestro()
     nuevo(invocar, admin, no, id_aseguradora=3, unidad_terminada="2024-04-01", doc_finiquito=True)
+    aprobar_checklist(invocar, admin, no)  # what Salida needs of the exit checklist
     pasos = [
         ("Restauracion", "Ingreso", "en_reparacion"),
         ("Pendiente_de_salida", "Restauracion", "lista_para_entrega"),
@@ -176,7 +178,9 @@ def test_each_transition_emits_estado_cambiado_and_the_milestone_it_reaches(
 
         r = _patch_estado(invocar, admin, no, nuevo_estado)
 
-        assert dynamo_requests.llamadas == {"GetItem": 1, "TransactWriteItems": 1}
+        # Salida reads the expediente and its checklist together (docs/checklists.md, "The Salida gate")
+        lectura = "BatchGetItem" if nuevo_estado == "Salida" else "GetItem"
+        assert dynamo_requests.llamadas == {lectura: 1, "TransactWriteItems": 1}
         nuevos = outbox(no)[antes:]
         (cambio,) = por_topico(nuevos, "expediente.estado_cambiado")
         _comun(cambio, "expediente.estado_cambiado", 3)

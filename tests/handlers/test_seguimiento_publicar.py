@@ -12,6 +12,7 @@ import pytest
 from monitor.core import keys, table
 from monitor.core.settings import settings
 from monitor.seguimiento import aws
+from tests.apoyo.checklists import aprobar_checklist
 from tests.apoyo.expedientes import RUTA, nuevo
 from tests.apoyo.ordenes import crear_cliente, recibir
 from tests.handlers.test_seguimiento_apoyo import (
@@ -175,6 +176,7 @@ def test_delivery_to_salida_reports_the_unit_delivered(
     no = siniestro()
     nuevo(invocar, admin, no, id_aseguradora=1, unidad_terminada="2024-04-01", doc_finiquito=True)
     orden = recibir(invocar, crear_cliente(1), claim=no)
+    aprobar_checklist(invocar, admin, no)  # what Salida needs of the exit checklist
     for estado in ("Restauracion", "Pendiente_de_salida", "Salida"):
         r = invocar(
             "expedientes_estado",

@@ -1,5 +1,5 @@
 """Subscriptions (administrators): create with the secret shown once, list without secrets, delete, and the
-delivery log's 404s; URLs refused when they are not https or point into private networks."""
+delivery log's 404s and cursors; URLs refused when they are not https or point into private networks."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ def test_create_answers_the_secret_once_and_list_never_shows_it(
     assert creada["id_aseguradora"] == aseguradora
     assert creada["activa"] is True
     assert creada["creada_por"] == admin.principal.id_usuario
+    assert admin.principal.nombre
+    assert creada["creada_por_nombre"] == admin.principal.nombre  # the name beside the id, stored with it
     lista = invocar(
         "seguimiento_suscripciones_list", "GET", RUTA, llamante=admin, query={"id_aseguradora": str(aseguradora)}
     )
@@ -181,3 +183,35 @@ def test_malformed_ids_are_404_without_a_request(invocar: Invocar, admin: Any, i
     r = invocar("seguimiento_entregas_list", "GET", RUTA + "/{id}/entregas", llamante=admin, ruta_params={"id": id_})
     assert r["statusCode"] == 404
     assert dynamo_requests.total == 0
+
+
+def test_a_bad_cursor_is_400_whatever_the_id_and_a_cursor_serves_only_its_subscription(
+    invocar: Invocar, admin: Any, dynamo_requests: Any
+) -> None:
+    datos = {"url": "https://x.example.com/", "eventos": ["expediente.creado"], "id_aseguradora": 1}
+    una, otra = (crear(invocar, admin, datos)["json"]["id"] for _ in range(2))
+    for i in range(3):
+        table.put({**keys.entrega(una, f"2024-01-0{i + 1}T00:00:00.000Z", "e", 1), "tipo": "entrega"})
+
+    def entregas(id_: str, **query: str) -> dict[str, Any]:
+        return invocar(
+            "seguimiento_entregas_list",
+            "GET",
+            RUTA + "/{id}/entregas",
+            llamante=admin,
+            ruta_params={"id": id_},
+            query=query,
+        )
+
+    primera = entregas(una.upper(), limit="2")  # ids are read case-insensitively: the cursor too
+    cursor = primera["json"]["next_cursor"]
+    dynamo_requests.reiniciar()
+    malos = [entregas(id_, cursor=c) for id_ in ("no-es-un-id", una) for c in ("zzz", "abc.def")]
+
+    assert cursor
+    assert [r["statusCode"] for r in malos] == [400] * 4
+    assert {r["json"]["error"] for r in malos} == {"Cursor inválido"}
+    assert dynamo_requests.total == 0
+    assert len(entregas(una, cursor=cursor)["json"]["items"]) == 1
+    assert entregas(otra, cursor=cursor)["statusCode"] == 400
+    assert entregas("no-es-un-id", cursor=cursor)["statusCode"] == 400

@@ -71,9 +71,27 @@ def test_no_description_is_in_english(documento: dict[str, Any]) -> None:
     assert en_ingles == {}
 
 
+def test_only_links_into_the_repository_are_left_out() -> None:
+    docs = RAIZ / "docs"
+
+    assert _sin_enlaces_propios("[r](../bench/results.md)", docs) == "[r]()"
+    assert FUERA_DEL_REPOSITORIO.findall(_sin_enlaces_propios("[d](../../shared/DESIGN.md)", docs))
+    assert FUERA_DEL_REPOSITORIO.findall(_sin_enlaces_propios("[n](../bench/no_existe.md)", docs))
+
+
 def test_the_english_heuristic_catches_english(documento: dict[str, Any]) -> None:
     assert _palabras_en_ingles("Every error body of the API")
     assert not _palabras_en_ingles("Una página de expedientes y el cursor de la siguiente (`next_cursor`)")
+
+
+def _sin_enlaces_propios(texto: str, carpeta: Path) -> str:
+    """The text without its relative links to files of the repository (`](../bench/results.md)` from docs/)."""
+
+    def propio(enlace: re.Match[str]) -> str:
+        destino = (carpeta / enlace.group(1)).resolve()
+        return "]()" if destino.is_relative_to(RAIZ) and destino.exists() else enlace.group(0)
+
+    return re.sub(r"\]\(([^)\s#]+)(#[^)\s]*)?\)", propio, texto)
 
 
 def test_nothing_points_outside_the_repository(documento: dict[str, Any]) -> None:
@@ -82,7 +100,8 @@ def test_nothing_points_outside_the_repository(documento: dict[str, Any]) -> Non
     texto = json.dumps(documento, ensure_ascii=False)
     assert not FUERA_DEL_REPOSITORIO.findall(texto)
     for documentacion in [RAIZ / "README.md", *sorted((RAIZ / "docs").glob("*.md"))]:
-        hallados = FUERA_DEL_REPOSITORIO.findall(documentacion.read_text(encoding="utf-8"))
+        propio = _sin_enlaces_propios(documentacion.read_text(encoding="utf-8"), documentacion.parent)
+        hallados = FUERA_DEL_REPOSITORIO.findall(propio)
         assert not hallados, f"{documentacion.name}: {hallados}"
 
 

@@ -3,7 +3,7 @@ Pydantic so that the functions that only read or delete never load it."""
 
 from __future__ import annotations
 
-# DESIGN §7.2's header, in its order (the response keeps it).
+# The shop's form's header, in its order (the response keeps it; docs/checklists.md).
 CAMPOS = (
     "fecha_inspeccion",
     "hora",

@@ -1,5 +1,5 @@
-"""What comes in for the exit checklist: the header of DESIGN §7.2 and the points to change (what goes out is
-documented in `monitor.checklists.respuestas`).
+"""What comes in for the exit checklist: its header (docs/checklists.md, "Fields") and the points to change
+(what goes out is documented in `monitor.checklists.respuestas`).
 
 Strict like the expediente's PUT: no "yes" for booleans, no strings for amounts, no numbers for text. A
 point is checked against the catalog shipped with the layer, so a typo is a 400 naming it, never a value
@@ -78,8 +78,9 @@ Valor = Annotated[Literal["OK", "RE", "MA", "NA"], BeforeValidator(_valor)]
 Texto = Annotated[str, StringConstraints(strip_whitespace=True, strict=True, min_length=1, max_length=MAX_CORTO)]
 
 
+# One point of the form and its new value (`null` clears it).
 class PuntoChecklist(Cuerpo):
-    """One point of the form and its new value (`null` clears it)."""
+    __doc__ = "Un punto del catálogo y su valor nuevo (`null` lo borra)."
 
     model_config = ConfigDict(extra="forbid")
 
@@ -96,9 +97,13 @@ class PuntoChecklist(Cuerpo):
         return self
 
 
+# PUT body: any subset of the header, `null` clears a field, omitted fields stay as they are; `items` changes only
+# the points it names.
 class CambiosChecklist(Cuerpo):
-    """PUT body: any subset of the header, `null` clears a field, omitted fields stay as they are; `items`
-    changes only the points it names."""
+    __doc__ = (
+        "Cambio parcial del checklist: cualquier subconjunto de la cabecera (`null` borra un campo, los omitidos "
+        "quedan igual); `items` cambia solo los puntos que nombra."
+    )
 
     model_config = ConfigDict(extra="forbid")
 

@@ -18,8 +18,9 @@ class SistemaCatalogo(Respuesta):
     items: list[str]
 
 
+# The shop's exit-inspection form, as shipped with the layer.
 class Catalogo(Respuesta):
-    """The shop's exit-inspection form, as shipped with the layer."""
+    __doc__ = "El formato de inspección de salida del taller: sistemas del vehículo, sus puntos y los valores posibles."
 
     descripcion: str
     valores: list[str] = Field(description="Valores posibles de cada punto: OK, RE, MA, NA")
@@ -32,8 +33,12 @@ class PuntoConValor(Respuesta):
     valor: Literal["OK", "RE", "MA", "NA"] | None
 
 
+# The whole checklist: header, every point of the form in its order, the summary, version and who wrote it.
 class Checklist(Respuesta):
-    """The whole checklist: header, every point of the form in its order, and the summary."""
+    __doc__ = (
+        "El checklist completo: cabecera (null si vacía), cada punto del catálogo en su orden con su valor, el "
+        "resumen, la versión y quién lo creó y lo actualizó por última vez (id, usuario y nombre)."
+    )
 
     no_siniestro: str
     fecha_inspeccion: str | None = None
@@ -62,7 +67,7 @@ class Checklist(Respuesta):
     items: list[PuntoConValor] = Field(description="Los 122 puntos del catálogo, en su orden")
     resumen: ResumenPuntos
     version: int
-    creado_por: Persona | None
+    creado_por: Persona | None = Field(description="Quién lo creó (nombre null en registros antiguos)")
     creado_en: str
-    actualizado_por: Persona | None
+    actualizado_por: Persona | None = Field(description="Quién lo cambió por última vez")
     actualizado_en: str

@@ -28,7 +28,6 @@ from monitor.core.errors import (
     TransaccionEnConflicto,
 )
 from monitor.core.observability import logger
-from monitor.core.table import entero
 from monitor.expedientes import estados
 from monitor.expedientes import servicio as expedientes
 from monitor.expedientes.campos import Estado
@@ -53,7 +52,9 @@ etag = expedientes.etag  # the same rule as the expediente's: its version, quote
 
 
 def _persona(valor: Any) -> dict[str, Any] | None:
-    return {k: entero(v) for k, v in valor.items()} if isinstance(valor, dict) else None
+    """Who wrote it, as stored with the write (`id`, `username`, `nombre`; `nombre` null when written before
+    names were stored)."""
+    return expedientes.persona_a_respuesta(valor) if isinstance(valor, dict) else None
 
 
 def a_respuesta(item: dict[str, Any]) -> dict[str, Any]:

@@ -135,8 +135,9 @@ class ResumenLevantamiento(Respuesta):
     actualizado_en: str | None
 
 
+# How many points of the exit checklist carry each value, and how many none yet.
 class ResumenPuntos(Respuesta):
-    """How many points of the exit checklist carry each value, and how many none yet."""
+    __doc__ = "Cuántos puntos del checklist de salida tienen cada valor, y cuántos aún ninguno."
 
     OK: int
     RE: int
@@ -187,8 +188,9 @@ class PaginaComentarios(Respuesta):
     next_cursor: str | None
 
 
+# 409 of a refused Salida: what is missing in words, and by name.
 class ErrorSalida(Respuesta):
-    """409 of a refused Salida: what is missing in words, and by name."""
+    __doc__ = "409 de un paso a Salida rechazado: lo que falta, en palabras y por nombre."
 
     error: str
     faltantes: list[str] = Field(

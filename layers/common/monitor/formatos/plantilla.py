@@ -86,7 +86,8 @@ def en_uso(formato: Formato) -> bytes:
 
 # ---- the shop's templates (Administrador)
 def _persona(valor: Any) -> dict[str, Any] | None:
-    return {k: table.entero(v) for k, v in valor.items()} if isinstance(valor, dict) else None
+    """Who uploaded it, as stored with the write (`nombre` null when written before names were stored)."""
+    return expedientes.persona_a_respuesta(valor) if isinstance(valor, dict) else None
 
 
 def a_respuesta(formato: Formato, registro: dict[str, Any] | None) -> dict[str, Any]:

@@ -9,8 +9,9 @@ from monitor.seguimiento.eventos import Topico
 from monitor.seguimiento.red import MAX_URL, UrlInvalida, validar_url
 
 
+# POST /api/suscripciones: where an insurer's platform wants which events.
 class SuscripcionNueva(Cuerpo):
-    """POST /api/suscripciones: where an insurer's platform wants which events."""
+    __doc__ = "Dónde quiere la plataforma de una aseguradora recibir qué eventos."
 
     model_config = ConfigDict(extra="forbid")
 

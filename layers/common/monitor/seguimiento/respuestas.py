@@ -8,8 +8,9 @@ from monitor.core.responses import Respuesta
 from monitor.seguimiento.eventos import Topico
 
 
+# A webhook subscription of an insurer's platform (its secret is never shown again).
 class Suscripcion(Respuesta):
-    """A webhook subscription of an insurer's platform (its secret is never shown again)."""
+    __doc__ = "Suscripción de la plataforma de una aseguradora a eventos (webhook); su secreto no se vuelve a mostrar."
 
     id: str
     url: str
@@ -17,7 +18,10 @@ class Suscripcion(Respuesta):
     id_aseguradora: int
     activa: bool
     creada_en: str
-    creada_por: int | None = None
+    creada_por: int | None = Field(default=None, description="Id del usuario que la creó")
+    creada_por_nombre: str | None = Field(
+        default=None, description="Nombre de quien la creó, guardado al crearla (null en registros antiguos)"
+    )
 
 
 class SuscripcionCreada(Suscripcion):
@@ -29,8 +33,9 @@ class ListaSuscripciones(Respuesta):
     next_cursor: str | None
 
 
+# One delivery attempt of one event to the subscription.
 class Entrega(Respuesta):
-    """One delivery attempt of one event to the subscription."""
+    __doc__ = "Un intento de entrega de un evento a la suscripción."
 
     id_evento: str
     topico: Topico

@@ -28,16 +28,20 @@ TIPO_ENTREGA = "entrega"
 DIAS_BITACORA = 30
 NO_ENCONTRADA = "Suscripción no encontrada"
 _ID = re.compile(r"^[0-9a-f]{32}$")
-CAMPOS = ("id", "url", "eventos", "id_aseguradora", "activa", "creada_en", "creada_por")
+CAMPOS = ("id", "url", "eventos", "id_aseguradora", "activa", "creada_en", "creada_por", "creada_por_nombre")
 
 
 def no_encontrada() -> NoEncontrado:
     return NoEncontrado(NO_ENCONTRADA)
 
 
+def _normalizado(texto: str | None) -> str:
+    return (texto or "").strip().lower()
+
+
 def id_de_ruta(texto: str | None) -> str:
     """Ids are 32 hex digits; anything else names no subscription (404, no request)."""
-    valor = (texto or "").strip().lower()
+    valor = _normalizado(texto)
     if not _ID.fullmatch(valor):
         raise no_encontrada()
     return valor
@@ -66,6 +70,7 @@ def crear(datos: SuscripcionNueva, principal: Principal) -> dict[str, Any]:
         "activa": True,
         "creada_en": momento,
         "creada_por": principal.id_usuario,
+        "creada_por_nombre": principal.nombre,  # the name beside the id, stored with the write (no read per item)
     }
     transaccion = table.Transaccion().put("suscripcion", item, "attribute_not_exists(PK)")
     aseguradoras.comprobar_existe(transaccion, datos.id_aseguradora)
@@ -128,10 +133,13 @@ def entrega_a_respuesta(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def entregas(id_suscripcion: str, *, limite: int | None, cursor: str | None) -> dict[str, Any]:
-    """Newest first, one Query per page; only an empty first page costs a GetItem (404 or really empty)."""
-    alcance = cursors.alcance("GET /api/suscripciones/entregas", id=id_suscripcion)
+def entregas(segmento: str, *, limite: int | None, cursor: str | None) -> dict[str, Any]:
+    """Newest first, one Query per page; only an empty first page costs a GetItem (404 or really empty).
+
+    The cursor is checked before the path's id, as every list does: a bad cursor is a 400 whatever the id."""
+    alcance = cursors.alcance("GET /api/suscripciones/entregas", id=_normalizado(segmento))
     inicio = cursors.decodificar(cursor, alcance)
+    id_suscripcion = id_de_ruta(segmento)
     items, ultima = table.query(
         "PK = :pk AND begins_with(SK, :prefijo)",
         {":pk": keys.suscripcion(id_suscripcion)["PK"], ":prefijo": keys.PREFIJO_ENTREGA},
