@@ -1,7 +1,7 @@
 """`make bench`: cold init, warm latency, DynamoDB requests, package sizes and end-to-end load, each as a
 ratio to a floor measured side by side in the same run. Writes bench/results.md and prints it.
 
-    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,instrucciones,caliente,dynamo,tamano,e2e,seguimiento]
+    .venv/bin/python bench/run.py [--rondas 5] [--repeticiones 200] [--solo frio,caliente,dynamo,...,seguimiento]
     .venv/bin/python bench/run.py --solo instrucciones --todas   # callgrind counts of every function's init
     .venv/bin/python bench/run.py --solo reportes      # section 6, not in the default run (minutes of loading)
 
@@ -554,7 +554,7 @@ def _caliente(args: argparse.Namespace, errores: list[str]) -> Caliente | None:
     return caliente
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: PLR0912 - one branch per section
+def main(argv: list[str] | None = None) -> int:
     args = argumentos(argv)
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     inicio = time.monotonic()
