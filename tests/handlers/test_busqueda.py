@@ -267,6 +267,32 @@ def test_delete_removes_the_token_items(
     assert buscar(invocar, tecnico, marca) == []
 
 
+def test_a_delete_that_dies_after_its_transaction_leaves_no_search_hit(
+    invocar: Invocar,
+    operador: Any,
+    admin: Any,
+    tecnico: Any,
+    siniestro: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The token items go in the delete's own transaction, not in the partition's cleanup after it."""
+    from monitor.core.errors import ServicioNoDisponible
+
+    marca = _marca()
+    no = siniestro()
+    nuevo(invocar, operador, no, nombre_cliente=f"Cliente {marca}")
+
+    def caida(*_: Any, **__: Any) -> None:
+        raise ServicioNoDisponible("Servicio no disponible")
+
+    monkeypatch.setattr(table, "borrar_varios", caida)
+    r = invocar("expedientes_delete", "DELETE", RUTA, llamante=admin, ruta_params={"no_siniestro": no})
+
+    assert r["statusCode"] == 503
+    assert tokens_guardados(no) == []
+    assert buscar(invocar, tecnico, marca) == []
+
+
 def test_an_expediente_written_before_the_index_joins_it_on_its_next_write(
     invocar: Invocar, operador: Any, tecnico: Any, siniestro: Callable[[], str]
 ) -> None:

@@ -111,3 +111,10 @@ def test_an_unknown_zone_fails_loudly_at_first_use(zona: Callable[[str], None]) 
 
     with pytest.raises(ZoneInfoNotFoundError):
         dates.normalizar_marca_tiempo("2024-03-20T10:30:00")
+
+
+@pytest.mark.parametrize("valor", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_utc_timestamp_pushed_out_of_the_calendar_by_its_offset_is_invalid(valor: str) -> None:
+    """The insurer's UTC field shares the calendar's edges with every other timestamp: a 400, never a 500."""
+    with pytest.raises(ValueError, match="Fecha-hora inválida"):
+        dates.normalizar_marca_tiempo_utc(valor)

@@ -67,7 +67,7 @@ def normalizar_marca_tiempo_utc(valor: object) -> object:
         return valor
     try:
         return iso(_a_datetime(valor, utc_sin_zona=True))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
 
 

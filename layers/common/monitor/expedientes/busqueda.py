@@ -103,6 +103,14 @@ def escribir_indice(
     return actuales
 
 
+def borrar_indice(transaccion: Transaccion, item: Mapping[str, Any]) -> None:
+    """Adds to the expediente's delete the deletion of its token items, so a search never finds an expediente
+    that is gone (an expediente written before the index has none listed: the partition's cleanup takes any)."""
+    no_siniestro = str(item["no_siniestro"])
+    for token in item.get(TOKENS) or []:
+        transaccion.delete(f"busqueda:{token}", keys.busqueda(no_siniestro, str(token)))
+
+
 def asignaciones(anterior: Mapping[str, Any], nuevo: Mapping[str, Any]) -> dict[str, Any]:
     """What an update of the meta item sets so the indexes stay right: its token list when it changed, and the
     sync index's key for an expediente written before that index existed."""

@@ -620,7 +620,8 @@ def eliminar(no_siniestro: str, *, si_coincide: str | None = None) -> None:
 
 
 def _borrar_meta(no_siniestro: str, esperada: int | None = None) -> bool:
-    """The meta item, deleted as it was read (version) with its unit counter in the same transaction.
+    """The meta item, deleted as it was read (version) with its unit counter and its search token items in the
+    same transaction.
     False when there is none (already deleted, or a previous attempt died half-way). With If-Match
     (`esperada`) another version is a 412 and nothing is deleted: the transaction is conditioned on the
     version read, so a change in between is caught too (re-read, then 412)."""
@@ -637,6 +638,7 @@ def _borrar_meta(no_siniestro: str, esperada: int | None = None) -> bool:
             nombres={"#version": "version"},
         )
         agregados.contar(transaccion, item, None)
+        busqueda.borrar_indice(transaccion, item)
         try:
             transaccion.ejecutar()
         except TransaccionCancelada as exc:
