@@ -269,7 +269,6 @@ def test_delete_removes_the_token_items(
 
 def test_a_delete_that_dies_after_its_transaction_leaves_no_search_hit(
     invocar: Invocar,
-    operador: Any,
     admin: Any,
     tecnico: Any,
     siniestro: Callable[[], str],
@@ -280,7 +279,7 @@ def test_a_delete_that_dies_after_its_transaction_leaves_no_search_hit(
 
     marca = _marca()
     no = siniestro()
-    nuevo(invocar, operador, no, nombre_cliente=f"Cliente {marca}")
+    nuevo(invocar, admin, no, nombre_cliente=f"Cliente {marca}")
 
     def caida(*_: Any, **__: Any) -> None:
         raise ServicioNoDisponible("Servicio no disponible")
