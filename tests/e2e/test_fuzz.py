@@ -79,6 +79,13 @@ EXCLUSIONES: dict[tuple[str, str], list[Any]] = {
     ("POST", "/serviceOrders"): [positive_data_acceptance],
     # `desde` ≤ `hasta`, at most 366 days apart: a rule across two parameters.
     ("GET", "/api/reportes/ciclo"): [positive_data_acceptance],
+    # `q` and `actualizado_desde` are each valid alone and do not combine: a rule across two parameters.
+    ("GET", "/api/expedientes"): [positive_data_acceptance],
+    # A point is a (sistema, nombre_item) pair of the shipped catalog: a rule across two fields.
+    ("PUT", "/api/expedientes/{no_siniestro}/checklist"): [positive_data_acceptance],
+    # A webhook URL must be https on a public host (no loopback, private or link-local address): where the
+    # address leads, not its shape.
+    ("POST", "/api/suscripciones"): [positive_data_acceptance],
 }
 
 CASOS: Counter[str] = Counter()

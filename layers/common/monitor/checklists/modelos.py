@@ -8,7 +8,7 @@ stored under a point the form does not have.
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -106,6 +106,7 @@ class CambiosChecklist(Cuerpo):
     )
 
     model_config = ConfigDict(extra="forbid")
+    AL_MENOS_UNO: ClassVar[bool] = True  # an empty PUT changes nothing: 400, and the document says so
 
     fecha_inspeccion: Fecha | None = None
     hora: Hora | None = None
@@ -130,7 +131,7 @@ class CambiosChecklist(Cuerpo):
     nombre_quien_recibe: Corto | None = None
     firma_quien_recibe: Largo | None = None
     observaciones_adicionales: Largo | None = None
-    items: list[PuntoChecklist] = Field(default_factory=list, max_length=MAX_PUNTOS_POR_PUT)
+    items: list[PuntoChecklist] = Field(default_factory=list, min_length=1, max_length=MAX_PUNTOS_POR_PUT)
 
     @field_validator("items")
     @classmethod

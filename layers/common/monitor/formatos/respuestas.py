@@ -9,6 +9,10 @@ from pydantic import Field
 from monitor.core.responses import Respuesta
 from monitor.evidencias.respuestas import FormularioCarga
 from monitor.expedientes.respuestas import Persona
+from monitor.formatos.campos import Formato
+
+# The path's `formato` as the server takes it (the document's enum; `monitor.core.openapi` reads it).
+PARAMETROS_DE_RUTA = {"formato": {"type": "string", "enum": [f.value for f in Formato]}}
 
 
 class FormatoGenerado(Respuesta):
