@@ -3,6 +3,7 @@ layer's own client (so what is counted is exactly what the handler sent), plus a
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class Observador:
     def __init__(self) -> None:
         self.actual = Llamada()
         self.scans = 0
+        self.hilo: int | None = None  # the thread of the call being counted
 
     def instalar_scan(self, cliente: Any) -> None:
         """For the whole run: any Scan, from any section, is reported (none is allowed)."""
@@ -79,13 +81,22 @@ class Observador:
         cliente.meta.events.unregister("after-call.dynamodb", self._despues)
 
     def nueva(self) -> Llamada:
+        """A new call, counted on this thread only: work of other threads sharing the client (the local
+        pipeline's readers, a receiver) is not the handler's."""
         self.actual = Llamada()
+        self.hilo = threading.get_ident()
         return self.actual
+
+    def cerrar(self) -> None:
+        """The call is over: what follows (the floor, the next call's fixtures) is not counted in it."""
+        self.hilo = None
 
     def _scan(self, **_: Any) -> None:
         self.scans += 1  # always counted, whichever section is running
 
     def _antes(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        if threading.get_ident() != self.hilo:
+            return
         self.actual.operaciones[model.name] += 1
         if "ReturnConsumedCapacity" in model.input_shape.members:
             params.setdefault("ReturnConsumedCapacity", "TOTAL")
@@ -93,6 +104,8 @@ class Observador:
             self.actual.consistentes += 1
 
     def _despues(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        if threading.get_ident() != self.hilo:
+            return
         consumida = parsed.get("ConsumedCapacity")
         partes = consumida if isinstance(consumida, list) else [consumida] if consumida else []
         unidades = [float(p["CapacityUnits"]) for p in partes if "CapacityUnits" in p]

@@ -1425,6 +1425,7 @@ def contar(banco: Banco, grupo: Grupo, veces: int = 3) -> dict[str, list[Llamada
                 evento = escenario.evento(i)
                 llamadas[escenario.nombre].append(banco.observador.nueva())
                 banco.llamar(escenario.funcion, evento, escenario.esperado)
+                banco.observador.cerrar()
                 escenario.piso(i)  # keeps the floor's own queue (orders to cancel) in step
     finally:
         banco.observador.retirar(banco.cliente_capa)
