@@ -61,6 +61,13 @@ CONTADAS = (
     "checklists_get",
     "checklists_put",
     "checklists_delete",
+    "formatos_get",
+    "reportes_produccion",
+    "auth_logout",
+    "seguimiento_suscripciones_create",
+    "seguimiento_publicar",
+    "seguimiento_enviar",
+    "seguimiento_notificar",
 )
 # Each start-up trick (monitor.startup.switches) switched off in turn, for the functions where it acts: what it
 # buys is the difference with the same probe with every trick on. `tracing` acts only where tracing is off, so
