@@ -336,3 +336,25 @@ def test_the_evidence_bucket_logs_every_access_to_its_own_bucket() -> None:
     escritura = recursos["RegistrosAccesoBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
     assert escritura["Principal"] == {"Service": "logging.s3.amazonaws.com"}
     assert escritura["Condition"]["ArnLike"]["aws:SourceArn"] == {"Fn::GetAtt": "EvidenciasBucket.Arn"}
+
+
+# CloudFormation's limit of resources per stack, and the room a change must leave below it.
+LIMITE_RECURSOS = 500
+HOLGURA = 50
+
+
+def test_the_expanded_stack_keeps_room_below_cloudformation_s_resource_limit() -> None:
+    """SAM expands each function into its function, role, version and alias plus one resource per event, each
+    layer into a version and the API into its API, deployment, stage and the authorizer's permission (the count
+    `sam deploy` sends: 415 with 57 functions). Past 500 the deploy fails; past 450 this fails first, while
+    there is still room to split the stack or share roles."""
+    recursos = plantilla.recursos()
+    propios = [r for r in recursos.values() if not r["Type"].startswith("AWS::Serverless::")]
+    funciones = [r for r in recursos.values() if r["Type"] == "AWS::Serverless::Function"]
+    eventos = [e for f in funciones for e in (f.get("Properties", {}).get("Events") or {}).values()]
+    capas = [r for r in recursos.values() if r["Type"] == "AWS::Serverless::LayerVersion"]
+    apis = [r for r in recursos.values() if r["Type"] == "AWS::Serverless::Api"]
+
+    expandidos = len(propios) + 4 * len(funciones) + len(eventos) + len(capas) + 4 * len(apis)
+
+    assert expandidos <= LIMITE_RECURSOS - HOLGURA, f"{expandidos} recursos tras la expansión de SAM"
