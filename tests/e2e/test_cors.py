@@ -85,7 +85,7 @@ def test_an_allowed_origin_passes_the_preflight_and_reads_the_answer(
     assert leido.status_code == 200
     for respuesta in (creado, leido):
         assert respuesta.headers[ACAO] == PRIMERO
-        assert respuesta.headers["Access-Control-Expose-Headers"] == "ETag,Retry-After"
+        assert respuesta.headers["Access-Control-Expose-Headers"] == "ETag,Retry-After,Location"
         assert respuesta.headers["Vary"] == "Origin"
     assert leido.headers["ETag"]
 
@@ -140,7 +140,7 @@ def test_the_gateways_own_errors_carry_cors(api_cors: Any, caso: tuple[Any, ...]
     assert respuesta.status_code == status
     assert respuesta.json() == {"error": error}
     assert respuesta.headers[ACAO] == PRIMERO
-    assert respuesta.headers["Access-Control-Expose-Headers"] == "ETag,Retry-After"
+    assert respuesta.headers["Access-Control-Expose-Headers"] == "ETag,Retry-After,Location"
 
 
 def test_a_role_refusal_from_the_function_carries_cors(api_cors: Any, crear_usuario: Callable[..., Any]) -> None:

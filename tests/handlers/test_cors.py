@@ -29,7 +29,7 @@ def origen() -> str:
 
 def _cors_completo(cabeceras: dict[str, str], origen: str) -> None:
     assert cabeceras[ACAO] == origen
-    assert cabeceras["Access-Control-Expose-Headers"] == "ETag,Retry-After"
+    assert cabeceras["Access-Control-Expose-Headers"] == "ETag,Retry-After,Location"
     assert cabeceras["Vary"] == "Origin"
     assert "Access-Control-Allow-Credentials" not in cabeceras
 

@@ -1,8 +1,8 @@
 """CORS on the functions' answers, for the browser clients.
 
 The allowed origins are the stack's `CorsAllowedOrigins` (env MONITOR_CORS_ORIGINS). A request whose
-`Origin` is one of them gets that origin back in `Access-Control-Allow-Origin`, with `ETag` and
-`Retry-After` exposed; any other origin gets no CORS header, so the browser keeps the answer from
+`Origin` is one of them gets that origin back in `Access-Control-Allow-Origin`, with `ETag`,
+`Retry-After` and `Location` exposed; any other origin gets no CORS header, so the browser keeps the answer from
 that page. Every answer carries `Vary: Origin`, since it depends on it.
 
 API Gateway answers the preflight `OPTIONS` and its own errors by itself, with static headers that can
@@ -27,7 +27,7 @@ CABECERAS_PERMITIDAS = (
     "X-Infopiezas-Hmac-Sha256",
     "X-Infopiezas-Topic",
 )
-CABECERAS_EXPUESTAS = ("ETag", "Retry-After")
+CABECERAS_EXPUESTAS = ("ETag", "Retry-After", "Location")
 VARY = {"Vary": "Origin"}
 
 
