@@ -660,8 +660,8 @@ class Pisos:
 
     def salida(self, no: str) -> Callable[[int], None]:
         """Into Salida: BatchGetItem (consistent: expediente + checklist) + TransactWrite (state + history + unit
-        counters + ConditionCheck on the checklist); back (reopen): GetItem + TransactWrite (state + history +
-        unit counters)."""
+        counters + search token items + outbox event + ConditionCheck on the checklist); back (reopen): GetItem +
+        TransactWrite (the same without the check)."""
         expediente = self._clave(f"EXP#{no}", "EXP")
         checklist = self._clave(f"EXP#{no}", "EXP#CHECKLIST")
         estado = ["Pendiente_de_salida"]
@@ -725,6 +725,8 @@ class Pisos:
                 }
                 for n, (estado_contado, delta) in enumerate(((actual, "-1"), (nuevo, "1")))
             ]
+            pasos += self._tokens(no, leido)  # the search index's copies carry the state
+            pasos.append({"Put": {"TableName": self.t, "Item": self._evento(no, "expediente.estado_cambiado")}})
             if nuevo == "Salida":
                 pasos.append(
                     {

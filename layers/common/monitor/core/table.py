@@ -242,12 +242,14 @@ def update(
     *,
     condicion: str | None = None,
     nombres: Mapping[str, str] | None = None,
+    devolver: str = "ALL_NEW",
 ) -> Item:
+    """`devolver` is DynamoDB's ReturnValues: `UPDATED_NEW` when the caller needs only what it changed."""
     parametros: dict[str, Any] = {
         "TableName": settings().tabla,
         "Key": a_dynamo(clave),
         "UpdateExpression": expresion,
-        "ReturnValues": "ALL_NEW",
+        "ReturnValues": devolver,
     }
     if valores_expr:
         parametros["ExpressionAttributeValues"] = valores(valores_expr)

@@ -209,6 +209,7 @@ def revocar_sesiones(id_usuario: int) -> int:
         "ADD version_token :uno SET actualizado_en = :ahora",
         {":uno": 1, ":ahora": ahora()},
         condicion="attribute_exists(PK)",
+        devolver="UPDATED_NEW",  # only the new version: the user item (hash included) stays where it is
     )
     return int(item["version_token"])
 
