@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.core import keys, table
 from monitor.core.table import entero
-from monitor.ordenes.firmas import Clave, Webhook
+
+if TYPE_CHECKING:  # annotations only: the expediente's functions read `vinculada` without the webhook's machinery
+    from monitor.ordenes.firmas import Clave, Webhook
 
 INT32_MAX = 2_147_483_647  # the seed's ids are .NET Int32
 
