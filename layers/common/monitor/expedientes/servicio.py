@@ -31,7 +31,7 @@ from monitor.core.observability import logger
 from monitor.core.table import entero
 from monitor.expedientes import busqueda, hitos
 from monitor.expedientes.campos import CAMPOS_ENTEROS, CAMPOS_SALIDA, UBICACION_INICIAL, Estado
-from monitor.ordenes.campos import vinculada
+from monitor.ordenes.vinculo import vinculada
 from monitor.reportes import agregados
 from monitor.seguimiento import eventos
 
@@ -239,7 +239,7 @@ def resumen_checklist(item: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def detalle(no_siniestro: str, *, si_no_coincide: str | None = None) -> tuple[dict[str, Any] | None, str]:
     """One Query over EXP..OS$ (meta, checklist, history, survey header, order links) plus the insurer's name:
-    two requests. Only the orders of the expediente's own insurer are its orders (`ordenes.campos.vinculada`).
+    two requests. Only the orders of the expediente's own insurer are its orders (`ordenes.vinculo.vinculada`).
     When `si_no_coincide` (If-None-Match) names the current ETag the body is None and the insurer is not read."""
     desde, hasta = keys.RANGO_DETALLE
     items = table.query_todo(

@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from monitor.core import keys, table
-from monitor.core.table import entero
 
 if TYPE_CHECKING:  # annotations only: the expediente's functions read `vinculada` without the webhook's machinery
     from monitor.ordenes.firmas import Clave, Webhook
@@ -87,15 +86,6 @@ def leer(webhook: Webhook, clave: Clave) -> dict[str, Any] | None:
     """The item as read together with the client (one BatchGetItem), or a consistent read if it was not."""
     leido, item = webhook.lectura(clave)
     return item if leido else table.get(clave, consistente=True)
-
-
-def vinculada(orden: Mapping[str, Any], expediente: Mapping[str, Any] | None) -> bool:
-    """An order belongs to a claim's file only when that expediente is of the insurer that sent it: the link
-    item sits under `EXP#<no>` either way (it carries the order's `id_aseguradora`), and readers apply this
-    rule, so creating the expediente or changing its insurer later links or unlinks the order at once."""
-    if expediente is None or expediente.get("id_aseguradora") is None:
-        return False
-    return bool(entero(orden.get("id_aseguradora")) == entero(expediente.get("id_aseguradora")))
 
 
 def enlace(orden: Mapping[str, Any]) -> dict[str, Any]:

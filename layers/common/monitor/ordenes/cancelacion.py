@@ -15,8 +15,9 @@ from monitor.core.metrics import Metrica
 from monitor.core.observability import contar, logger
 from monitor.core.table import entero
 from monitor.expedientes.campos import Estado
-from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer, vinculada
+from monitor.ordenes.campos import INT32_MAX, NO_EXISTE, EstadoOrden, Resultado, enlace, leer
 from monitor.ordenes.firmas import Clave, Webhook
+from monitor.ordenes.vinculo import vinculada
 from monitor.reportes import agregados
 from monitor.seguimiento import eventos
 

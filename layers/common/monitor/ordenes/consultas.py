@@ -9,7 +9,8 @@ from typing import Any
 from monitor.core import cursors, keys, table
 from monitor.core.errors import NoEncontrado
 from monitor.core.table import entero
-from monitor.ordenes.campos import CAMPOS_RESUMEN, CAMPOS_SEED, ENTEROS, ENTEROS_ITEM, NO_ENCONTRADA, vinculada
+from monitor.ordenes.campos import CAMPOS_RESUMEN, CAMPOS_SEED, ENTEROS, ENTEROS_ITEM, NO_ENCONTRADA
+from monitor.ordenes.vinculo import vinculada
 
 
 def resumen(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -46,16 +45,31 @@ class Estatus(StrEnum):
     UNIDAD_ENTREGADA = "unidad_entregada"
 
 
-@dataclass(frozen=True)
 class Evento:
-    topico: Topico
-    no_siniestro: str  # the collection the outbox item lives in
-    fecha: str
-    id_aseguradora: int | None
-    datos: dict[str, Any]
-    paso: str  # its step in the transaction
-    expandir: str | None = None
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """One event of a change, before it becomes its outbox item. A plain class: a dataclass would make every
+    writing function's init generate and compile its methods."""
+
+    __slots__ = ("datos", "expandir", "fecha", "id", "id_aseguradora", "no_siniestro", "paso", "topico")
+
+    def __init__(  # noqa: PLR0917 - the event's fields, as the callers name them
+        self,
+        topico: Topico,
+        no_siniestro: str,  # the collection the outbox item lives in
+        fecha: str,
+        id_aseguradora: int | None,
+        datos: dict[str, Any],
+        paso: str,  # its step in the transaction
+        expandir: str | None = None,
+        id: str | None = None,
+    ) -> None:
+        self.topico = topico
+        self.no_siniestro = no_siniestro
+        self.fecha = fecha
+        self.id_aseguradora = id_aseguradora
+        self.datos = datos
+        self.paso = paso
+        self.expandir = expandir
+        self.id = id or str(uuid.uuid4())
 
     def item(self) -> dict[str, Any]:
         item = {
