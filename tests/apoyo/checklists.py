@@ -10,7 +10,7 @@ from tests.apoyo.expedientes import RUTA
 
 Invocar = Callable[..., dict[str, Any]]
 RUTA_CHECKLIST = RUTA + "/checklist"
-# What Salida needs of the checklist (DESIGN §7.2).
+# What Salida needs of the checklist (docs/checklists.md).
 APROBADO = {"aprobada": True, "fecha_entrega": "2024-04-02", "nombre_quien_recibe": "Juan García"}
 PUNTO = {"sistema": "SISTEMA DE FRENO", "nombre_item": "Liquido de freno"}
 

@@ -82,7 +82,7 @@ ROLES_POR_RUTA: dict[tuple[str, str], frozenset[Rol] | None] = {
 
 
 def mensaje_403(permitidos: frozenset[Rol], rol: Rol) -> str:
-    """DESIGN §2's bodies, written out independently of monitor.core.http."""
+    """The contract's 403 bodies (docs/auth.md), written out independently of monitor.core.http."""
     if permitidos == frozenset({I}):
         return "Acceso restringido a integraciones de aseguradoras"
     if rol == I:

@@ -27,7 +27,7 @@ CAMPOS_TEXTO = (
     "pega",
 )
 CAMPOS_ENTEROS = ("kilometraje", "no_puertas")
-# Condition of the unit when it arrived (DESIGN §7.1): true = fine / present.
+# Condition of the unit when it arrived (docs/levantamientos.md): true = fine / present.
 CAMPOS_CONDICION = ("cristales", "aire", "vestiduras", "rin", "direccion_veh", "tipo_pintura", "trasmision")
 
 # Every field a client writes, in the order of the shop's paper form (and of the response).
