@@ -26,7 +26,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import strategies as st
-from schemathesis.checks import CHECKS as TODOS_LOS_CHECKS
+from schemathesis.checks import CHECKS as REGISTRO_DE_CHECKS
 from schemathesis.specs.openapi.checks import positive_data_acceptance, unsupported_method
 
 from monitor.auth import clientes
@@ -53,7 +53,7 @@ CONFIG = PERFILES.get(PERFIL, PERFILES["fast"])
 # Every check schemathesis has (`--checks all`), except what API Gateway itself decides (docs/security.md,
 # "Contract fuzzing"): a method the API does not declare on a known path gets the template's gateway
 # response (404 `Ruta no encontrada`, as API Gateway's MISSING_AUTHENTICATION_TOKEN), never a 405.
-CHECKS = [c for c in TODOS_LOS_CHECKS.get_all() if c is not unsupported_method]
+CHECKS = [c for c in REGISTRO_DE_CHECKS.get_all() if c is not unsupported_method]
 
 # Operations that end the caller's sessions: each case gets a token of its own, or the shared one would be
 # revoked for every operation fuzzed after it.

@@ -22,7 +22,7 @@ from tests.handlers.test_estado import LISTO_PARA_SALIR, historia, llevar_a, mov
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 Invocar = Callable[..., dict[str, Any]]
-TODO_EL_CHECKLIST = ["checklist.aprobada", "checklist.fecha_entrega", "checklist.nombre_quien_recibe"]
+FALTANTES_SIN_CHECKLIST = ["checklist.aprobada", "checklist.fecha_entrega", "checklist.nombre_quien_recibe"]
 PALABRAS = {
     "checklist.aprobada": "el checklist de salida aprobado",
     "checklist.fecha_entrega": "la fecha de entrega en el checklist de salida",
@@ -49,8 +49,8 @@ def rechazo(faltantes: list[str], propios: str = "") -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("checklist", "faltantes"),
     [
-        pytest.param(None, TODO_EL_CHECKLIST, id="sin-checklist"),
-        pytest.param({"pintor": "Ana"}, TODO_EL_CHECKLIST, id="checklist-vacio"),
+        pytest.param(None, FALTANTES_SIN_CHECKLIST, id="sin-checklist"),
+        pytest.param({"pintor": "Ana"}, FALTANTES_SIN_CHECKLIST, id="checklist-vacio"),
         pytest.param({**APROBADO, "aprobada": False}, ["checklist.aprobada"], id="no-aprobado"),
         pytest.param({**APROBADO, "aprobada": None}, ["checklist.aprobada"], id="aprobada-sin-valor"),
         pytest.param({**APROBADO, "fecha_entrega": None}, ["checklist.fecha_entrega"], id="sin-fecha-de-entrega"),
