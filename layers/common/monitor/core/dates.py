@@ -51,24 +51,19 @@ def normalizar_fecha(valor: object) -> object:
         raise ValueError("Fecha inválida: use AAAA-MM-DD o una fecha-hora ISO 8601") from None
 
 
-def normalizar_marca_tiempo(valor: object) -> object:
+def normalizar_marca_tiempo(valor: object, *, utc_sin_zona: bool = False) -> object:
     if valor is None or not isinstance(valor, str):
         return valor
     try:
-        return iso(_a_datetime(valor))
-    except (ValueError, OverflowError):
+        return iso(_a_datetime(valor, utc_sin_zona=utc_sin_zona))
+    except (ValueError, OverflowError):  # OverflowError: an offset that moves the instant out of years 1-9999
         raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
 
 
 def normalizar_marca_tiempo_utc(valor: object) -> object:
     """For a field its sender defines as UTC (the insurer's `createdOnUtcDate`, which .NET writes without a
-    `Z`): there a missing offset means UTC, not the shop's clock."""
-    if valor is None or not isinstance(valor, str):
-        return valor
-    try:
-        return iso(_a_datetime(valor, utc_sin_zona=True))
-    except (ValueError, OverflowError):
-        raise ValueError("Fecha-hora inválida: use ISO 8601, p. ej. 2024-03-20T10:30:00.000Z") from None
+    `Z`): there a missing offset means UTC, not the shop's clock. The same rule otherwise, edges included."""
+    return normalizar_marca_tiempo(valor, utc_sin_zona=True)
 
 
 # ---- the shop's calendar (reports): days in the shop's time zone, never in UTC
